@@ -1,0 +1,44 @@
+# Kenes: `make demo` serves the platform with demo content; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+KENES = $(VENV)/bin/kenes
+STAMP = $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install messages demo test lint bench clean
+
+install: $(STAMP) node_modules/.package-lock.json messages
+
+$(STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+messages: $(STAMP)
+	@$(KENES) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+demo: install
+	KENES_DEBUG=1 $(KENES) migrate --noinput -v 0
+	KENES_DEBUG=1 $(KENES) load_demo
+	@echo ""
+	@echo "Kenes is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "Demo logins (password for all: kenes-demo):"
+	@echo "  admin, moderator, analyst, coordinator (national), coordinator_atyrau, commission, operator, citizen"
+	@echo ""
+	KENES_DEBUG=1 $(KENES) runserver $(HOST):$(PORT)
+
+test: install
+	scripts/run-tests
+
+lint: install
+	$(VENV)/bin/ruff check kenes tests bench
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles kenes.sqlite3* .pytest_cache

@@ -1,0 +1,141 @@
+"""Documents under consultation, their versions and articles (kk/ru side by side, en optional)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+LANGS = ("kk", "ru", "en")
+
+
+def pick(obj: object, field: str, language: str) -> str:
+    """The field in `language`, falling back to kk, ru, en (the first non-empty one)."""
+    language = (language or "kk")[:2]
+    for lang in (language, *LANGS):
+        value = getattr(obj, f"{field}_{lang}", "")
+        if value:
+            return str(value)
+    return ""
+
+
+class Document(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title_kk = models.CharField(_("title (kk)"), max_length=300, blank=True)
+    title_ru = models.CharField(_("title (ru)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (en)"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title("en") or self.slug
+
+    def title(self, language: str = "kk") -> str:
+        return pick(self, "title", language)
+
+    def get_absolute_url(self) -> str:
+        return reverse("drafts:document", args=[self.slug])
+
+
+class VersionKind(models.TextChoices):
+    IN_FORCE = "in_force", _("Law in force")
+    DRAFT = "draft", _("Draft")
+    ADOPTED = "adopted", _("Adopted")
+
+
+class VersionQuerySet(models.QuerySet["Version"]):
+    def published(self) -> VersionQuerySet:
+        return self.filter(is_published=True)
+
+    def under_consultation(self, now: datetime | None = None) -> VersionQuerySet:
+        now = now or timezone.now()
+        return self.published().filter(consultation_opens__lte=now, consultation_closes__gt=now).order_by("consultation_closes")
+
+
+class Version(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document"))
+    name = models.SlugField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=VersionKind.choices, default=VersionKind.DRAFT)
+    date = models.DateField(_("date"), null=True, blank=True)
+    preamble_kk = models.TextField(_("preamble (kk)"), blank=True)
+    preamble_ru = models.TextField(_("preamble (ru)"), blank=True)
+    preamble_en = models.TextField(_("preamble (en)"), blank=True)
+    consultation_opens = models.DateTimeField(_("consultation opens"), null=True, blank=True)
+    consultation_closes = models.DateTimeField(_("consultation closes"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        ordering = ["document", "date", "id"]
+        constraints = [models.UniqueConstraint(fields=["document", "name"], name="version_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.document.slug}/{self.name}"
+
+    def preamble(self, language: str = "kk") -> str:
+        return pick(self, "preamble", language)
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return bool(
+            self.is_published
+            and self.consultation_opens is not None
+            and self.consultation_closes is not None
+            and self.consultation_opens <= now < self.consultation_closes
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("drafts:version", args=[self.document.slug, self.name])
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def for_version(self, version: Version) -> ArticleQuerySet:
+        return self.filter(version=version).order_by("number")
+
+
+class Article(models.Model):
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="articles", verbose_name=_("version"))
+    number = models.PositiveIntegerField(_("number"))
+    section_kk = models.CharField(_("section (kk)"), max_length=300, blank=True)
+    section_ru = models.CharField(_("section (ru)"), max_length=300, blank=True)
+    section_en = models.CharField(_("section (en)"), max_length=300, blank=True)
+    title_kk = models.CharField(_("title (kk)"), max_length=500, blank=True)
+    title_ru = models.CharField(_("title (ru)"), max_length=500, blank=True)
+    title_en = models.CharField(_("title (en)"), max_length=500, blank=True)
+    text_kk = models.TextField(_("text (kk)"), blank=True)
+    text_ru = models.TextField(_("text (ru)"), blank=True)
+    text_en = models.TextField(_("text (en)"), blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["version", "number"]
+        constraints = [models.UniqueConstraint(fields=["version", "number"], name="article_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.version} art. {self.number}"
+
+    def text(self, language: str = "kk") -> str:
+        return pick(self, "text", language)
+
+    def title(self, language: str = "kk") -> str:
+        return pick(self, "title", language)
+
+    def section(self, language: str = "kk") -> str:
+        return pick(self, "section", language)
+
+    def get_absolute_url(self) -> str:
+        return reverse("drafts:article", args=[self.version.document.slug, self.version.name, self.number])

@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from kenes import views
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("health/", views.health, name="health"),
+    path("api/v1/", include("kenes.api.urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accounts/", include("kenes.accounts.urls")),
+    path("", include("kenes.drafts.urls")),
+    path("", include("kenes.proposals.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
