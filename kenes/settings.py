@@ -42,9 +42,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "kenes.accounts",
     "kenes.drafts",
     "kenes.proposals",
+    "kenes.insights",
+    "kenes.campaign",
+    "kenes.media",
+    "kenes.referendum",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("kenes.accounts.urls")),
     path("", include("kenes.drafts.urls")),
     path("", include("kenes.proposals.urls")),
+    path("insights/", include("kenes.insights.urls")),
+    path("campaign/", include("kenes.campaign.urls")),
+    path("news/", include("kenes.media.urls")),
+    path("referendum/", include("kenes.referendum.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

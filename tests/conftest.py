@@ -29,6 +29,15 @@ def _no_rate_limits(settings: Any, request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    """Templates render without a collectstatic manifest in tests."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _immediate_tasks(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
