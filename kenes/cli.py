@@ -24,7 +24,7 @@ def _standalone(argv: Sequence[str]) -> tuple[Callable[[list[str]], int], list[s
         if tuple(argv[: len(prefix)]) == prefix:
             module_name, func_name = target.split(":")
             func = getattr(importlib.import_module(module_name), func_name)
-            return func, list(argv[len(prefix):])
+            return func, list(argv[len(prefix) :])
     return None
 
 

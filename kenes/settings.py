@@ -27,7 +27,7 @@ DEBUG = env_bool("KENES_DEBUG", False)
 SECRET_KEY = os.environ.get("KENES_SECRET_KEY", "")
 if not SECRET_KEY:
     # A development key only; production sets KENES_SECRET_KEY (see docs/deploy.md).
-    SECRET_KEY = "kenes-insecure-development-key-change-me-in-production-0123456789"
+    SECRET_KEY = "kenes-insecure-development-key-change-me-in-production-0123456789"  # noqa: S105
 ALLOWED_HOSTS = env_list("KENES_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("KENES_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("KENES_SITE_URL", "http://127.0.0.1:8000")
@@ -86,7 +86,9 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, default an SQLite file in the project folder (WAL mode).
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'kenes.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("KENES_CONN_MAX_AGE", "0")))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("KENES_CONN_MAX_AGE", "0")))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",

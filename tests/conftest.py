@@ -75,16 +75,26 @@ def draft(db: Any) -> Any:
     """A small published draft with three articles, open for proposals."""
     from kenes.drafts.models import Article, Document, Version
 
-    document = Document.objects.create(slug="test-law", title_kk="Сынақ заңы", title_ru="Тестовый закон", title_en="Test law")
+    document = Document.objects.create(
+        slug="test-law", title_kk="Сынақ заңы", title_ru="Тестовый закон", title_en="Test law"
+    )
     now = timezone.now()
     version = Version.objects.create(
-        document=document, name="draft-1", kind="draft", date=now.date(),
-        preamble_kk="Кіріспе", preamble_ru="Преамбула",
-        consultation_opens=now - timedelta(days=1), consultation_closes=now + timedelta(days=30),
+        document=document,
+        name="draft-1",
+        kind="draft",
+        date=now.date(),
+        preamble_kk="Кіріспе",
+        preamble_ru="Преамбула",
+        consultation_opens=now - timedelta(days=1),
+        consultation_closes=now + timedelta(days=30),
     )
     for n in range(1, 4):
         Article.objects.create(
-            version=version, number=n, title_kk=f"{n}-бап тақырыбы", title_ru=f"Заголовок статьи {n}",
+            version=version,
+            number=n,
+            title_kk=f"{n}-бап тақырыбы",
+            title_ru=f"Заголовок статьи {n}",
             text_kk=f"{n}-баптың мәтіні. Азаматтардың құқықтары қорғалады.",
             text_ru=f"Текст статьи {n}. Права граждан защищаются.",
         )

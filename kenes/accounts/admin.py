@@ -8,4 +8,7 @@ from kenes.accounts.models import User
 class KenesUserAdmin(UserAdmin):
     list_display = ("username", "email", "role", "region", "is_staff", "is_active")
     list_filter = ("role", "region", "is_staff", "is_active")
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("Kenes", {"fields": ("role", "region", "district", "preferred_language")}))
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Kenes", {"fields": ("role", "region", "district", "preferred_language")}),
+    )

@@ -27,7 +27,10 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
     region = models.CharField(
-        _("region"), max_length=40, blank=True, choices=region_choices("en"),
+        _("region"),
+        max_length=40,
+        blank=True,
+        choices=region_choices("en"),
         help_text=_("Region of residence; for coordinators and operators, the region they work in (empty: national)."),
     )
     district = models.CharField(_("district"), max_length=120, blank=True)
