@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -58,6 +59,26 @@ class VersionQuerySet(models.QuerySet["Version"]):
         now = now or timezone.now()
         return self.published().filter(consultation_opens__lte=now, consultation_closes__gt=now).order_by("consultation_closes")
 
+    def visible_to(self, user: Any) -> VersionQuerySet:
+        """Published versions; staff and admins also see unpublished ones."""
+        if can_see_unpublished(user):
+            return self.all()
+        return self.published()
+
+    def for_document(self, document: Document) -> VersionQuerySet:
+        return self.filter(document=document).order_by("date", "id")
+
+
+def can_see_unpublished(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and (user.is_staff or user.is_admin))
+
+
+class ConsultationState(models.TextChoices):
+    NOT_SCHEDULED = "not_scheduled", _("No consultation scheduled")
+    UPCOMING = "upcoming", _("Consultation not yet open")
+    OPEN = "open", _("Open for proposals")
+    CLOSED = "closed", _("Consultation closed")
+
 
 class Version(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document"))
@@ -95,18 +116,38 @@ class Version(models.Model):
             and self.consultation_opens <= now < self.consultation_closes
         )
 
+    def consultation_state(self, now: datetime | None = None) -> ConsultationState:
+        now = now or timezone.now()
+        if self.consultation_opens is None or self.consultation_closes is None or not self.is_published:
+            return ConsultationState.NOT_SCHEDULED
+        if now < self.consultation_opens:
+            return ConsultationState.UPCOMING
+        if now < self.consultation_closes:
+            return ConsultationState.OPEN
+        return ConsultationState.CLOSED
+
+    def languages(self) -> list[str]:
+        """Languages with article text in this version (one query), in kk, ru, en order."""
+        counts = self.articles.aggregate(
+            **{lang: models.Count("id", filter=~models.Q(**{f"text_{lang}": ""})) for lang in LANGS}
+        )
+        return [lang for lang in LANGS if counts[lang]]
+
     def get_absolute_url(self) -> str:
         return reverse("drafts:version", args=[self.document.slug, self.name])
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     def for_version(self, version: Version) -> ArticleQuerySet:
-        return self.filter(version=version).order_by("number")
+        return self.filter(version=version).order_by("number", "sub_number")
 
 
 class Article(models.Model):
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="articles", verbose_name=_("version"))
     number = models.PositiveIntegerField(_("number"))
+    sub_number = models.PositiveSmallIntegerField(
+        _("sub-number"), default=0, help_text=_("For inserted articles such as 83-1 (number 83, sub-number 1); 0 otherwise."),
+    )
     section_kk = models.CharField(_("section (kk)"), max_length=300, blank=True)
     section_ru = models.CharField(_("section (ru)"), max_length=300, blank=True)
     section_en = models.CharField(_("section (en)"), max_length=300, blank=True)
@@ -122,11 +163,18 @@ class Article(models.Model):
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        ordering = ["version", "number"]
-        constraints = [models.UniqueConstraint(fields=["version", "number"], name="article_unique_number")]
+        ordering = ["version", "number", "sub_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number", "sub_number"], name="article_unique_number_sub"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.version} art. {self.number}"
+        return f"{self.version} art. {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The article's number as printed: "8", or "83-1" for an inserted article."""
+        return f"{self.number}-{self.sub_number}" if self.sub_number else str(self.number)
 
     def text(self, language: str = "kk") -> str:
         return pick(self, "text", language)
@@ -138,4 +186,7 @@ class Article(models.Model):
         return pick(self, "section", language)
 
     def get_absolute_url(self) -> str:
-        return reverse("drafts:article", args=[self.version.document.slug, self.version.name, self.number])
+        args: list[Any] = [self.version.document.slug, self.version.name, self.number]
+        if self.sub_number:
+            return reverse("drafts:article_sub", args=[*args, self.sub_number])
+        return reverse("drafts:article", args=args)
