@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kenes.campaign",
     "kenes.media",
     "kenes.referendum",
+    "kenes.api",
 ]
 
 MIDDLEWARE = [

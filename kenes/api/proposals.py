@@ -1,0 +1,285 @@
+"""Proposals (public fields only, personal data masked), receipts, and submission with a token."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from kenes.api.auth import TokenAuth
+from kenes.api.common import ApiError, ErrorOut, not_found
+from kenes.drafts.models import Article, Version
+from kenes.proposals.models import Channel, Kind, Proposal, ReceiptEntry, Status, normalize_receipt_code
+from kenes.ratelimit import request_allowed
+from kenes.regions import REGION_SLUGS
+
+router = Router(tags=["proposals"])
+
+MAX_PAGE_SIZE = 100
+LANGUAGE_CODES = ("kk", "ru", "en", "other")
+
+
+class ProposalOut(Schema):
+    receipt_code: str
+    document: str
+    version: str
+    version_id: int
+    article: str | None = Field(description="The article's number (\"8\", \"83-1\"); null: the draft as a whole.")
+    article_id: int | None
+    kind: str
+    text: str = Field(description="The proposal's text with personal data (IIN, phones, e-mails) masked.")
+    language: str
+    region: str
+    channel: str
+    status: str
+    answer_text: str
+    answered_at: datetime | None
+    support_count: int
+    created_at: datetime
+    url: str
+
+
+class ProposalPage(Schema):
+    results: list[ProposalOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null on the last page.")
+
+
+class ReceiptOut(Schema):
+    receipt_code: str
+    counted: bool = Field(description="The proposal is in the append-only receipt log.")
+    seq: int
+    logged_at: datetime
+    content_hash: str
+    prev_hash: str
+    entry_hash: str
+    entry_verified: bool = Field(description="The entry's own hash recomputes from its fields.")
+    content_verified: bool = Field(description="The stored proposal still hashes to the logged content hash.")
+    status: str | None
+    hidden: bool
+    proposal_url: str | None
+
+
+class ProposalFilters(Schema):
+    version: int | None = Field(None, description="Version id.")
+    article: int | None = Field(None, description="Article id.")
+    region: str | None = Field(None, max_length=40, description="Region slug.")
+    status: str | None = Field(None, max_length=20)
+    language: str | None = Field(None, max_length=8)
+    kind: str | None = Field(None, max_length=10)
+    channel: str | None = Field(None, max_length=10)
+    q: str | None = Field(None, max_length=500, description="Full-text search (Kazakh and Russian word forms).")
+    limit: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+    cursor: str | None = Field(None, max_length=200)
+
+
+class ProposalIn(Schema):
+    text: str = Field(max_length=100_000)
+    kind: str = Field("amend", max_length=20, description="amend, add, delete or comment.")
+    region: str = Field("", max_length=40, description="Region slug of residence (may be empty).")
+    version: int | None = Field(None, description="Version id; default: the article's version, else the open one.")
+    article: int | None = Field(None, description="Article id; null: the draft as a whole.")
+    client_id: str = Field(
+        "", max_length=200,
+        description="Your own id for this proposal: sending it again returns the first receipt instead of a copy.",
+    )
+
+
+class ProposalCreated(Schema):
+    created: bool = Field(description="False when `client_id` was already used: the existing proposal is returned.")
+    receipt_code: str
+    receipt_url: str
+    proposal: ProposalOut
+
+
+def web_url(name: str, *args: Any) -> str:
+    """A page of the site in the default language, or "" if that page does not exist."""
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def proposal_out(proposal: Proposal) -> dict[str, Any]:
+    article = proposal.article
+    return {
+        "receipt_code": proposal.receipt_code,
+        "document": proposal.version.document.slug,
+        "version": proposal.version.name,
+        "version_id": proposal.version_id,
+        "article": article.label if article else None,
+        "article_id": proposal.article_id,
+        "kind": proposal.kind,
+        "text": proposal.public_text(),
+        "language": proposal.language,
+        "region": proposal.region,
+        "channel": proposal.channel,
+        "status": proposal.status,
+        "answer_text": proposal.answer_text if proposal.is_answered else "",
+        "answered_at": proposal.answered_at if proposal.is_answered else None,
+        "support_count": proposal.support_count,
+        "created_at": proposal.created_at,
+        "url": web_url("proposals:detail", proposal.receipt_code),
+    }
+
+
+def public_proposals() -> Any:
+    return Proposal.objects.public().filter(version__is_published=True).select_related("version__document", "article")
+
+
+def check_choice(value: str | None, allowed: Any, field: str) -> None:
+    if value is not None and value not in allowed:
+        raise ApiError(422, "invalid", _("Unknown %(field)s: %(value)s") % {"field": field, "value": value})
+
+
+def encode_cursor(proposal: Proposal) -> str:
+    raw = f"{proposal.created_at.isoformat()}|{proposal.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, _sep, pk = raw.partition("|")
+        created_at = parse_datetime(stamp)
+        if created_at is None or not pk.isdigit():
+            raise ValueError(raw)
+        return created_at, int(pk)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise ApiError(422, "invalid", _("The cursor is not valid; start again without it.")) from None
+
+
+@router.get("/proposals", response={200: ProposalPage, 422: ErrorOut}, summary="Public proposals, newest first")
+def list_proposals(request: HttpRequest, filters: Query[ProposalFilters]) -> dict[str, Any]:
+    check_choice(filters.region, REGION_SLUGS, "region")
+    check_choice(filters.status, Status.values, "status")
+    check_choice(filters.kind, Kind.values, "kind")
+    check_choice(filters.channel, Channel.values, "channel")
+    check_choice(filters.language, LANGUAGE_CODES, "language")
+    proposals = public_proposals()
+    for field in ("version", "article", "region", "status", "language", "kind", "channel"):
+        value = getattr(filters, field)
+        if value is not None:
+            proposals = proposals.filter(**{f"{field}_id" if field in ("version", "article") else field: value})
+    if filters.q and filters.q.strip():
+        proposals = proposals.search(filters.q)
+    if filters.cursor:
+        created_at, pk = decode_cursor(filters.cursor)
+        proposals = proposals.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    page = list(proposals.order_by("-created_at", "-pk")[: filters.limit + 1])
+    has_more = len(page) > filters.limit
+    page = page[: filters.limit]
+    return {
+        "results": [proposal_out(p) for p in page],
+        "next_cursor": encode_cursor(page[-1]) if has_more else None,
+    }
+
+
+@router.get(
+    "/proposals/{code}", response={200: ProposalOut, 404: ErrorOut}, summary="One public proposal by its receipt code",
+)
+def get_proposal(request: HttpRequest, code: str) -> dict[str, Any]:
+    normal = normalize_receipt_code(code)
+    proposal = public_proposals().filter(receipt_code=normal).first() if normal else None
+    if proposal is None:
+        raise not_found(_("No such public proposal."))
+    return proposal_out(proposal)
+
+
+@router.get(
+    "/receipts/{code}", response={200: ReceiptOut, 404: ErrorOut},
+    summary="Check a receipt: the proposal was counted, its log entry and current status",
+)
+def get_receipt(request: HttpRequest, code: str) -> dict[str, Any]:
+    normal = normalize_receipt_code(code)
+    entry = ReceiptEntry.objects.filter(receipt_code=normal).first() if normal else None
+    if entry is None:
+        raise not_found(_("No proposal with this receipt code was found."))
+    proposal = Proposal.objects.select_related("article", "version").filter(pk=entry.proposal_id).first()
+    public = proposal is not None and not proposal.is_hidden
+    return {
+        "receipt_code": entry.receipt_code,
+        "counted": True,
+        "seq": entry.seq,
+        "logged_at": entry.created_at,
+        "content_hash": entry.content_hash,
+        "prev_hash": entry.prev_hash,
+        "entry_hash": entry.entry_hash,
+        "entry_verified": entry.expected_hash() == entry.entry_hash,
+        "content_verified": proposal is not None and proposal.content_hash() == entry.content_hash,
+        "status": proposal.status if proposal is not None else None,
+        "hidden": bool(proposal is not None and proposal.is_hidden),
+        "proposal_url": web_url("proposals:detail", entry.receipt_code) or None if public else None,
+    }
+
+
+def resolve_target(payload: ProposalIn) -> tuple[Version, Article | None]:
+    """The version and article a submission is about (published only), or a 404/409 ApiError."""
+    article = None
+    if payload.article is not None:
+        article = Article.objects.select_related("version__document").filter(
+            pk=payload.article, version__is_published=True,
+        ).first()
+        if article is None:
+            raise not_found(_("No such article."))
+    if payload.version is not None:
+        version = Version.objects.published().select_related("document").filter(pk=payload.version).first()
+        if version is None:
+            raise not_found(_("No such published version."))
+    elif article is not None:
+        version = article.version
+    else:
+        version = Version.objects.under_consultation().select_related("document").first()
+        if version is None:
+            raise ApiError(409, "closed", _("No draft is open for proposals now."))
+    return version, article
+
+
+@router.post(
+    "/proposals",
+    auth=TokenAuth(),
+    response={200: ProposalCreated, 201: ProposalCreated, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+              422: ErrorOut, 429: ErrorOut},
+    summary="Submit a proposal (needs an API token)",
+    description=(
+        "Stored with a receipt in the append-only log; answers 201 with the receipt code. Refused with 409 "
+        "outside the consultation window, 422 for an unknown region or kind, an empty or too long text, "
+        "429 beyond the submission rate (per user and per IP address)."
+    ),
+)
+def create_proposal(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
+    from kenes.proposals.actions import SubmissionClosed, SubmissionError, submit_proposal
+
+    user = request.auth  # type: ignore[attr-defined]
+    if not request_allowed(request, "api-submit", settings.KENES_SUBMIT_RATE):
+        raise ApiError(429, "rate_limited", _("Too many proposals in a short time. Please try again later."))
+    version, article = resolve_target(payload)
+    client_id = payload.client_id.strip()
+    try:
+        proposal = submit_proposal(
+            version=version, article=article, text=payload.text, kind=payload.kind, region=payload.region,
+            channel=Channel.API, author=user, source=f"api:{user.pk}" if client_id else "", source_id=client_id,
+        )
+    except SubmissionClosed as error:
+        raise ApiError(409, "closed", str(error)) from None
+    except SubmissionError as error:
+        raise ApiError(422, "invalid", str(error)) from None
+    created = not getattr(proposal, "already_present", False)
+    proposal = Proposal.objects.select_related("version__document", "article").get(pk=proposal.pk)
+    body = {
+        "created": created,
+        "receipt_code": proposal.receipt_code,
+        "receipt_url": web_url("proposals:receipt", proposal.receipt_code),
+        "proposal": proposal_out(proposal),
+    }
+    return (201 if created else 200), body
