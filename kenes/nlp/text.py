@@ -1,0 +1,652 @@
+"""Text toolkit for Kazakh, Russian and English proposals.
+
+Everything here is pure computation (no Django) and built for volume: the hot paths
+(`normalize`, `fold`) use `str.translate` tables and precompiled regular expressions only.
+
+Vocabulary used below:
+
+* *normalized* text: NFC, Latin look-alike letters inside Cyrillic words turned into Cyrillic,
+  ё → е, typographic quotes and dashes made plain, invisible characters dropped, whitespace
+  collapsed (`normalize`).
+* *folded* text: the matching key (`fold`): normalized, lowercased, Latin-script Kazakh
+  transliterated to Cyrillic, Kazakh-specific letters replaced by their Russian-keyboard
+  look-alikes (ә→а, қ→к, і→и …), a few Russian letters reduced to what Latin typists write
+  (ц→тс, я→иа, ю→иу, й→и, ь and ъ dropped), punctuation removed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+from kenes.nlp.stopwords import STOPWORDS
+
+__all__ = [
+    "detect_script",
+    "fold",
+    "is_kazakh_latin",
+    "normalize",
+    "search_terms",
+    "stem",
+    "stem_kk",
+    "stopwords",
+    "to_cyrillic",
+    "tokenize",
+]
+
+# --------------------------------------------------------------------------------------------
+# normalize
+# --------------------------------------------------------------------------------------------
+
+# Zero-width, bidi control, soft hyphen, BOM, word joiners: removed before anything else.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+_PLAIN_PUNCT = str.maketrans(
+    {
+        "«": '"',
+        "»": '"',
+        "„": '"',
+        "“": '"',
+        "”": '"',
+        "‟": '"',
+        "″": '"',
+        "‹": "'",
+        "›": "'",
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "ʼ": "'",
+        "`": "'",
+        "´": "'",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+        "⁃": "-",
+        "ё": "е",
+        "Ё": "Е",
+        "…": "...",
+    }
+)
+
+# Latin letters that look like Cyrillic ones, and the Cyrillic letters that look like Latin ones.
+_LATIN_LOOKALIKES = {
+    "a": "а",
+    "c": "с",
+    "e": "е",
+    "h": "һ",
+    "i": "і",
+    "k": "к",
+    "o": "о",
+    "p": "р",
+    "x": "х",
+    "y": "у",
+    "A": "А",
+    "B": "В",
+    "C": "С",
+    "E": "Е",
+    "H": "Н",
+    "I": "І",
+    "K": "К",
+    "M": "М",
+    "O": "О",
+    "P": "Р",
+    "T": "Т",
+    "X": "Х",
+    "Y": "У",
+}
+_TO_CYRILLIC_LOOKALIKE = str.maketrans(_LATIN_LOOKALIKES)
+_CYRILLIC_LOOKALIKES = {
+    "а": "a",
+    "с": "c",
+    "е": "e",
+    "і": "i",
+    "о": "o",
+    "р": "p",
+    "х": "x",
+    "у": "y",
+    "А": "A",
+    "В": "B",
+    "С": "C",
+    "Е": "E",
+    "Н": "H",
+    "І": "I",
+    "К": "K",
+    "М": "M",
+    "О": "O",
+    "Р": "P",
+    "Т": "T",
+    "Х": "X",
+}
+_TO_LATIN_LOOKALIKE = str.maketrans(_CYRILLIC_LOOKALIKES)
+
+_CYR = "\u0400-\u04ff\u0500-\u052f"
+_LAT = "A-Za-z\u00c0-\u024f"
+_HAS_CYR = re.compile(f"[{_CYR}]")
+_HAS_LAT = re.compile(f"[{_LAT}]")
+# A run of letters in which a Cyrillic and a Latin letter touch.
+_MIXED_WORD = re.compile(f"[^\\W\\d_]*(?:[{_CYR}][{_LAT}]|[{_LAT}][{_CYR}])[^\\W\\d_]*")
+_LAT_CHARS = re.compile(f"[{_LAT}]")
+_CYR_CHARS = re.compile(f"[{_CYR}]")
+_SPACES = re.compile(r"\s+")
+
+
+def _fix_mixed_word(match: re.Match[str]) -> str:
+    word = match.group()
+    latin = set(_LAT_CHARS.findall(word))
+    if latin <= _LATIN_LOOKALIKES.keys():
+        return word.translate(_TO_CYRILLIC_LOOKALIKE)
+    cyrillic = set(_CYR_CHARS.findall(word))
+    if cyrillic <= _CYRILLIC_LOOKALIKES.keys():
+        return word.translate(_TO_LATIN_LOOKALIKE)
+    return word
+
+
+def normalize(text: str) -> str:
+    """Canonical form of a text for display-independent processing; idempotent.
+
+    >>> normalize("Бiз  «Қазақстан»\u200b — ел")
+    'Біз "Қазақстан" - ел'
+    """
+    text = _INVISIBLE.sub("", text)
+    text = unicodedata.normalize("NFC", text).translate(_PLAIN_PUNCT)
+    if _HAS_LAT.search(text) and _HAS_CYR.search(text):
+        text = _MIXED_WORD.sub(_fix_mixed_word, text)
+    text = _SPACES.sub(" ", text).strip()
+    if not text.isascii():
+        # A mapped letter may now compose with a following combining mark (у + ̆ → ў).
+        text = unicodedata.normalize("NFC", text).translate(_PLAIN_PUNCT)
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Latin-script Kazakh → Cyrillic
+# --------------------------------------------------------------------------------------------
+
+# Multi-letter spellings (2017 apostrophe alphabet, informal digraphs). Lower case; capitalised
+# and upper-case variants are derived. Order does not matter: the regex takes the longest.
+_LATIN_SEQUENCES = {
+    "a'": "ә",
+    "g'": "ғ",
+    "n'": "ң",
+    "o'": "ө",
+    "u'": "ү",
+    "y'": "у",
+    "i'": "й",
+    "s'": "ш",
+    "c'": "ч",
+    "sh": "ш",
+    "ch": "ч",
+    "zh": "ж",
+    "gh": "ғ",
+    "kh": "х",
+    "ya": "я",
+    "yu": "ю",
+    "yo": "йо",
+    "ye": "йе",
+    "shch": "щ",
+}
+_LATIN_LETTERS = {
+    "a": "а",
+    "ä": "ә",
+    "á": "ә",
+    "b": "б",
+    "c": "ц",
+    "ç": "ч",
+    "d": "д",
+    "e": "е",
+    "é": "е",
+    "f": "ф",
+    "g": "г",
+    "ğ": "ғ",
+    "ǵ": "ғ",
+    "h": "х",
+    "ı": "и",
+    "i": "і",
+    "í": "і",
+    "j": "ж",
+    "k": "к",
+    "l": "л",
+    "m": "м",
+    "n": "н",
+    "ñ": "ң",
+    "ń": "ң",
+    "o": "о",
+    "ö": "ө",
+    "ó": "ө",
+    "p": "п",
+    "q": "қ",
+    "r": "р",
+    "s": "с",
+    "ş": "ш",
+    "t": "т",
+    "u": "у",
+    "ū": "ұ",
+    "ü": "ү",
+    "ú": "ү",
+    "ý": "у",
+    "v": "в",
+    "w": "у",
+    "x": "х",
+    "y": "ы",
+    "z": "з",
+}
+
+
+def _case_variants(table: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for latin, cyrillic in table.items():
+        out[latin] = cyrillic
+        out[latin[0].upper() + latin[1:]] = cyrillic[0].upper() + cyrillic[1:]
+        out[latin.upper()] = cyrillic.upper()
+    return out
+
+
+_SEQ_ALL = _case_variants(_LATIN_SEQUENCES)
+_LETTERS_ALL = _case_variants(_LATIN_LETTERS)
+_LETTERS_ALL["İ"] = "І"
+_LETTERS_ALL["I"] = "І"
+_LATIN_SEQ_RE = re.compile("|".join(re.escape(s) for s in sorted(_SEQ_ALL, key=len, reverse=True)))
+_LATIN_TABLE = str.maketrans(_LETTERS_ALL)
+_VOWELS_CYR = "аәеиоөұүыіэюяуАӘЕИОӨҰҮЫІЭЮЯУ"
+# ı / i after a vowel is the glide й in the 2018/2021 alphabets ("aı" = ай, "Áiel" = Әйел);
+# "ng" at the end of a word or before a consonant is the informal spelling of ң.
+_GLIDE_RE = re.compile(f"(?<=[{_VOWELS_CYR}])[іІиИ]")
+_NG_RE = re.compile(r"ng(?![aeiouyäöüūıáóúý'])", re.IGNORECASE)
+_KAZAKH_LATIN_MARKS = re.compile(r"[qäğñöūüışáǵńóúýQÄĞÑÖŪÜIŞÁǴŃÓÚÝİ]|[agnouysci]'|^ı|ı", re.IGNORECASE)
+_KAZAKH_LATIN_HINT = re.compile(
+    r"[qäğñöūüışáǵńóúý]|\b(?:jane|ushin|turaly|boiynsha|boyynsha|bul|osy|men|bap|baby|babyn)\b|[aognuy]'(?!\w)|"
+    r"\b\w+(?:lar|ler|dar|der|tar|ter|nyn|nin|dyn|din|tyn|tin|syn|sy|ymyz|imiz)\b"
+)
+
+
+def _ng(match: re.Match[str]) -> str:
+    return "ң" if match.group().islower() else "Ң"
+
+
+_LATIN_TABLE_BACK = str.maketrans({**_LETTERS_ALL, "i": "и", "I": "И", "İ": "И"})
+_LATIN_WORD = re.compile(f"[{_LAT}']+")
+_BACK_LATIN = frozenset("aouyıūqğAOUYIŪQĞ")
+
+
+def _latin_word_to_cyrillic(match: re.Match[str]) -> str:
+    word = match.group()
+    word = _NG_RE.sub(_ng, word)
+    word = _LATIN_SEQ_RE.sub(lambda m: _SEQ_ALL[m.group()], word)
+    # i is і in front-vowel (native) words and и in words with back vowels (loans: Respublika)
+    table = _LATIN_TABLE_BACK if _BACK_LATIN.intersection(word) else _LATIN_TABLE
+    word = word.translate(table)
+    return _GLIDE_RE.sub(lambda m: "й" if m.group().islower() else "Й", word)
+
+
+def to_cyrillic(text: str) -> str:
+    """Latin-script Kazakh (2021, 2018 and 2017 alphabets, informal spellings) to Cyrillic.
+
+    Cyrillic text passes through unchanged. Best effort where alphabets disagree: `y` is ы,
+    `u` is у, `i` is і in front-vowel words and и otherwise, `i`/`ı` after a vowel is й.
+
+    >>> to_cyrillic("Qazaqstan Respublikasy")
+    'Қазақстан Республикасы'
+    """
+    if not _HAS_LAT.search(text):
+        return text
+    return _LATIN_WORD.sub(_latin_word_to_cyrillic, text)
+
+
+def is_kazakh_latin(text: str) -> bool:
+    """True when Latin text carries marks of Kazakh spelling (q, ä, ğ, ñ, ş, a' …, -lar/-ler)."""
+    return _KAZAKH_LATIN_HINT.search(text.lower()) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# fold
+# --------------------------------------------------------------------------------------------
+
+_FOLD_CYRILLIC = {
+    "ә": "а",
+    "ғ": "г",
+    "қ": "к",
+    "ң": "н",
+    "ө": "о",
+    "ұ": "у",
+    "ү": "у",
+    "һ": "х",
+    "і": "и",
+    "й": "и",
+    "ё": "е",
+    "ц": "тс",
+    "я": "иа",
+    "ю": "иу",
+    "щ": "ш",
+    "ь": "",
+    "ъ": "",
+    "ї": "и",
+    "ў": "у",
+    "э": "е",
+}
+# Latin letters straight to their folded Cyrillic form (the proper letter, then folded).
+_FOLD_LATIN = {k: "".join(_FOLD_CYRILLIC.get(c, c) for c in v) for k, v in _LATIN_LETTERS.items()}
+_FOLD_LATIN["ı"] = "и"  # 2021: ı = и/й; folds like і and й
+_FOLD_TABLE = str.maketrans({**_FOLD_CYRILLIC, **_FOLD_LATIN, "_": " "})
+_FOLD_SEQ = {k: "".join(_FOLD_CYRILLIC.get(c, c) for c in v) for k, v in _LATIN_SEQUENCES.items()}
+_FOLD_SEQ.update({"ya": "иа", "yu": "иу", "yo": "ио", "ye": "ие", "ts": "тс"})
+_FOLD_SEQ_RE = re.compile("|".join(re.escape(s) for s in sorted(_FOLD_SEQ, key=len, reverse=True)))
+_NG_FOLD_RE = re.compile(r"ng(?![aeiouyäöüūıáóúý'])")
+_LOWER_LATIN = re.compile("[a-z\u00c0-\u024f]")
+_NON_WORD = re.compile(r"[\W_]+")
+_COMBINING = re.compile("[\u0300-\u036f\u0483-\u0489]")
+
+
+def fold(text: str) -> str:
+    """The matching key for duplicate detection and search.
+
+    >>> fold("Qazaqstan Respublikasy") == fold("Қазақстан Республикасы") == fold("казакстан республикасы")
+    True
+    """
+    text = normalize(text).replace("İ", "i").lower()
+    if _LOWER_LATIN.search(text):
+        text = _NG_FOLD_RE.sub("н", text)
+        text = _FOLD_SEQ_RE.sub(lambda m: _FOLD_SEQ[m.group()], text)
+    text = text.translate(_FOLD_TABLE)
+    if not text.isascii():
+        text = _COMBINING.sub("", text)
+    return _NON_WORD.sub(" ", text).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# script
+# --------------------------------------------------------------------------------------------
+
+_CYR_LETTER = re.compile(f"[{_CYR}]")
+_LAT_LETTER = re.compile(f"[{_LAT}]")
+
+
+def detect_script(text: str) -> str:
+    """"cyrl", "latn" or "mixed" (mixed when the minority script has at least 10% of the letters
+    and at least 3 letters; text without letters counts as "cyrl")."""
+    cyr = len(_CYR_LETTER.findall(text))
+    lat = len(_LAT_LETTER.findall(text))
+    if lat == 0:
+        return "cyrl"
+    if cyr == 0:
+        return "latn"
+    minority = min(cyr, lat)
+    if minority >= 3 and minority >= 0.1 * (cyr + lat):
+        return "mixed"
+    return "cyrl" if cyr >= lat else "latn"
+
+
+# --------------------------------------------------------------------------------------------
+# tokenize
+# --------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase normalized word tokens; hyphenated tokens (`8-бап`, `қоғамдық-саяси`) kept whole.
+
+    >>> tokenize("8-бапқа  өзгеріс, «Закон»!")
+    ['8-бапқа', 'өзгеріс', 'закон']
+    """
+    return _TOKEN.findall(normalize(text).replace("İ", "i").lower())
+
+
+# --------------------------------------------------------------------------------------------
+# stemming
+# --------------------------------------------------------------------------------------------
+
+_BACK = frozenset("аоұыя")
+_FRONT = frozenset("әөүіеэ")
+_ALL_VOWELS = frozenset("аәеиоөұүыіэюяуё")
+_FOLDED_TO_PROPER = {"а": "ә", "о": "ө", "у": "ұү", "и": "і", "к": "қ", "г": "ғ", "н": "ң"}
+
+# Kazakh inflectional suffixes, proper spelling. Each is tried at the end of the word; the
+# longest that fits (harmony, minimal stem) is removed and the loop continues.
+_KK_SUFFIXES_PROPER: tuple[str, ...] = (
+    # plural
+    "лар", "лер", "дар", "дер", "тар", "тер",
+    # possessive (1sg, 2sg, 2sg polite, 3, 1pl, 2pl)
+    "ым", "ім", "м", "ың", "ің", "ң", "ыңыз", "іңіз", "ңыз", "ңіз", "ы", "і", "сы", "сі",
+    "ымыз", "іміз", "мыз", "міз", "ларың", "лерің", "ларыңыз", "леріңіз",
+    # genitive
+    "ның", "нің", "дың", "дің", "тың", "тің",
+    # dative
+    "ға", "ге", "қа", "ке", "на", "не",
+    # accusative
+    "ны", "ні", "ды", "ді", "ты", "ті", "н",
+    # locative
+    "да", "де", "та", "те", "нда", "нде",
+    # ablative
+    "дан", "ден", "тан", "тен", "нан", "нен", "ндан", "нден",
+    # instrumental
+    "мен", "бен", "пен", "менен", "бенен", "пенен",
+    # relative / adjectival
+    "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі",
+    # personal endings of predicates
+    "мын", "мін", "бын", "бін", "пын", "пін", "мыз", "быз", "біз", "пыз", "піз",
+    "сың", "сің", "сыз", "сіз", "сыңдар", "сіңдер", "сыздар", "сіздер",
+    # verbal: participles, tenses, gerunds, conditional, negation, voice-free
+    "ған", "ген", "қан", "кен", "атын", "етін", "йтын", "йтін", "ар", "ер", "р",
+    "ады", "еді", "йды", "йді", "айды", "ейді",
+    "ып", "іп", "п", "у", "уы", "уі",
+    "ғалы", "гелі", "қалы", "келі", "ғай", "гей", "қай", "кей",
+    # "with"/"without"
+    "сыз",
+)
+_MIN_STEM = 3  # letters; and a stem must keep a vowel
+
+
+_KK_TO_PLAIN = str.maketrans("әөұүіқғң", "аоууикгн")
+
+
+def _folded_suffix(suffix: str) -> str:
+    return suffix.translate(_KK_TO_PLAIN)
+
+
+def _suffix_class(suffix: str) -> str:
+    """Harmony class of a suffix: "b" (back), "f" (front) or "" (no telling)."""
+    for ch in suffix:
+        if ch in _BACK:
+            return "b"
+        if ch in _FRONT:
+            return "f"
+        if ch in "қғ":
+            return "b"
+        if ch in "кг":
+            return "f" if suffix not in _FOLDED_KK else ""
+    return ""
+
+
+_FOLDED_KK = frozenset(_folded_suffix(s) for s in _KK_SUFFIXES_PROPER) - frozenset(_KK_SUFFIXES_PROPER)
+_KK_SUFFIXES: dict[str, str] = {}
+for _s in _KK_SUFFIXES_PROPER:
+    _KK_SUFFIXES[_s] = _suffix_class(_s)
+for _s in _KK_SUFFIXES_PROPER:
+    _KK_SUFFIXES.setdefault(_folded_suffix(_s), "")
+_KK_BY_LENGTH: tuple[tuple[int, frozenset[str]], ...] = tuple(
+    (n, frozenset(s for s in _KK_SUFFIXES if len(s) == n)) for n in sorted({len(s) for s in _KK_SUFFIXES}, reverse=True)
+)
+_VOICED_FINAL = str.maketrans({"ғ": "қ", "г": "к", "б": "п"})
+
+
+_VOICELESS = frozenset("кқпстфхцчшщ")
+
+
+def _fits(last: str, suffix: str) -> bool:
+    """Kazakh phonotactics: may `suffix` follow a stem ending in the letter `last`?"""
+    first = suffix[0]
+    vowel = last in _ALL_VOWELS
+    if first in _ALL_VOWELS:
+        return not vowel  # ы/і, ым/ім, ып/іп follow consonants; vowels take сы/сі, м, п
+    if len(suffix) == 1 or suffix in ("ң", "ңыз", "ңіз", "нгыз", "низ"):
+        return vowel  # н, ң, м, р, п, у follow vowels
+    if first in "ғг":
+        return last not in _VOICELESS
+    if first in "қкт" or first == "п":
+        return last in _VOICELESS
+    if first in "дб":
+        return not vowel and last not in _VOICELESS
+    if first == "л":
+        return vowel or last in "рйу"
+    if first == "н":
+        return vowel or last in "мнң"
+    if first == "м":
+        return last not in _VOICELESS
+    if suffix in ("сы", "сі", "си"):
+        return vowel
+    return True
+
+
+def _stem_class(stem: str) -> str:
+    for ch in reversed(stem):
+        if ch in _BACK:
+            return "b"
+        if ch in _FRONT:
+            return "f"
+    return ""
+
+
+def _has_vowel(stem: str) -> bool:
+    return any(ch in _ALL_VOWELS for ch in stem)
+
+
+@lru_cache(maxsize=200_000)
+def stem_kk(word: str) -> str:
+    """Kazakh suffix stripping with vowel harmony (also for words typed without Kazakh letters).
+
+    >>> stem_kk("конституциясының"), stem_kk("құқықтарын"), stem_kk("кітабы")
+    ('конституция', 'құқық', 'кітап')
+    """
+    word = word.lower()
+    if len(word) <= _MIN_STEM or not word.isalpha():
+        return word
+    current = word
+    stripped = False
+    for _round in range(6):
+        found = False
+        for n, suffixes in _KK_BY_LENGTH:
+            if len(current) - n < _MIN_STEM:
+                continue
+            tail = current[-n:]
+            if tail not in suffixes:
+                continue
+            rest = current[:-n]
+            if not _has_vowel(rest):
+                continue
+            suffix_class = _KK_SUFFIXES[tail]
+            stem_class = _stem_class(rest)
+            if suffix_class and stem_class and suffix_class != stem_class:
+                continue
+            if not _fits(rest[-1], tail):
+                continue
+            current = rest
+            found = stripped = True
+            break
+        if not found:
+            break
+    if stripped and current[-1] in "ғгб":
+        current = current[:-1] + current[-1].translate(_VOICED_FINAL)
+    return current
+
+
+_SNOWBALL_RU = snowballstemmer.stemmer("russian")
+_SNOWBALL_EN = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem_ru(word: str) -> str:
+    return str(_SNOWBALL_RU.stemWord(word.replace("ё", "е")))
+
+
+@lru_cache(maxsize=200_000)
+def _stem_en(word: str) -> str:
+    return str(_SNOWBALL_EN.stemWord(word))
+
+
+def stem(word: str, lang: str) -> str:
+    """Stem of a lowercase word: Kazakh suffix stripping, Snowball Russian or English.
+
+    >>> stem("правах", "ru"), stem("rights", "en"), stem("сөз", "xx")
+    ('прав', 'right', 'сөз')
+    """
+    if lang == "kk":
+        return stem_kk(word)
+    if lang == "ru":
+        return _stem_ru(word.lower())
+    if lang == "en":
+        return _stem_en(word.lower())
+    return word
+
+
+def stopwords(lang: str) -> frozenset[str]:
+    """Stop words of "kk", "ru" or "en" (lowercase, normalized); empty for other languages."""
+    return STOPWORDS.get(lang, frozenset())
+
+
+_FOLDED_STOPWORDS = {lang: frozenset(fold(w) for w in words) for lang, words in STOPWORDS.items()}
+_EN_STOP_RAW = STOPWORDS["en"] - {"men"}
+_CYRILLIC_STOP = _FOLDED_STOPWORDS["kk"] | _FOLDED_STOPWORDS["ru"]
+_LATIN_STOP = _FOLDED_STOPWORDS["en"] | frozenset(fold(to_cyrillic(w)) for w in ("jane", "men", "ushin", "turaly", "bul", "osy"))
+
+
+@lru_cache(maxsize=200_000)
+def _stem_cyrillic_any(word: str) -> str:
+    """Kazakh suffix stripping, then Russian Snowball: the same reduction for a Kazakh or a
+    Russian word, so that forms of one word agree whichever language the token is taken for."""
+    return _stem_ru(stem_kk(word))
+
+
+def search_terms(text: str, lang: str | None = None) -> list[str]:
+    """Terms for full-text search: tokens minus stop words, stemmed, folded.
+
+    Use the same `lang` for the indexed text and for the query. With `lang=None` (the safe
+    choice for mixed corpora) each token is handled by its script: a Cyrillic token gets
+    Kazakh suffix stripping followed by Russian Snowball (so `конституциясы`, `конституцияның`,
+    `конституции` and `конституция` meet, and so do `права`/`правах`); a Latin token that looks
+    Kazakh (q, ä, ğ, ñ, ş, -lar/-ler …) is transliterated and treated as Cyrillic; other Latin
+    tokens get English Snowball. With "kk", "ru" or "en" every token uses that language's
+    stemmer (Latin tokens are transliterated first for "kk"). Hyphenated tokens are split.
+
+    >>> search_terms("Конституцияның 8-бабы") == search_terms("конституциясы 8 бап")
+    True
+    """
+    terms: list[str] = []
+    text_is_kazakh_latin = lang is None and _HAS_LAT.search(text) is not None and is_kazakh_latin(text)
+    for token in tokenize(text):
+        for part in token.split("-"):
+            if not part:
+                continue
+            if part.isdigit():
+                terms.append(part)
+                continue
+            latin = _HAS_LAT.search(part) is not None
+            if latin and (lang == "kk" or text_is_kazakh_latin) and part not in _EN_STOP_RAW:
+                part = to_cyrillic(part).lower()
+                latin = False
+            folded = fold(part)
+            if not folded:
+                continue
+            if lang is None:
+                if latin:
+                    if folded in _LATIN_STOP:
+                        continue
+                    stemmed = _stem_en(part)
+                else:
+                    if folded in _CYRILLIC_STOP:
+                        continue
+                    stemmed = _stem_cyrillic_any(part)
+            else:
+                if folded in _FOLDED_STOPWORDS.get(lang, ()):
+                    continue
+                stemmed = stem(part, lang)
+            terms.append(fold(stemmed) or folded)
+    return terms
