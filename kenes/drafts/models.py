@@ -38,11 +38,11 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title("en") or self.slug
 
-    def title(self, language: str = "kk") -> str:
-        return pick(self, "title", language)
-
     def get_absolute_url(self) -> str:
         return reverse("drafts:document", args=[self.slug])
+
+    def title(self, language: str = "kk") -> str:
+        return pick(self, "title", language)
 
 
 class VersionKind(models.TextChoices):
@@ -104,6 +104,9 @@ class Version(models.Model):
     def __str__(self) -> str:
         return f"{self.document.slug}/{self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("drafts:version", args=[self.document.slug, self.name])
+
     def preamble(self, language: str = "kk") -> str:
         return pick(self, "preamble", language)
 
@@ -133,8 +136,6 @@ class Version(models.Model):
         )
         return [lang for lang in LANGS if counts[lang]]
 
-    def get_absolute_url(self) -> str:
-        return reverse("drafts:version", args=[self.document.slug, self.name])
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -171,6 +172,12 @@ class Article(models.Model):
     def __str__(self) -> str:
         return f"{self.version} art. {self.label}"
 
+    def get_absolute_url(self) -> str:
+        args: list[Any] = [self.version.document.slug, self.version.name, self.number]
+        if self.sub_number:
+            return reverse("drafts:article_sub", args=[*args, self.sub_number])
+        return reverse("drafts:article", args=args)
+
     @property
     def label(self) -> str:
         """The article's number as printed: "8", or "83-1" for an inserted article."""
@@ -184,9 +191,3 @@ class Article(models.Model):
 
     def section(self, language: str = "kk") -> str:
         return pick(self, "section", language)
-
-    def get_absolute_url(self) -> str:
-        args: list[Any] = [self.version.document.slug, self.version.name, self.number]
-        if self.sub_number:
-            return reverse("drafts:article_sub", args=[*args, self.sub_number])
-        return reverse("drafts:article", args=args)
