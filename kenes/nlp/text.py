@@ -409,42 +409,43 @@ _FRONT = frozenset("әөүіеэ")
 _ALL_VOWELS = frozenset("аәеиоөұүыіэюяуё")
 _FOLDED_TO_PROPER = {"а": "ә", "о": "ө", "у": "ұү", "и": "і", "к": "қ", "г": "ғ", "н": "ң"}
 
-# Kazakh inflectional suffixes, proper spelling. Each is tried at the end of the word; the
-# longest that fits (harmony, minimal stem) is removed and the loop continues.
-_KK_SUFFIXES_PROPER: tuple[str, ...] = (
-    # plural
-    "лар", "лер", "дар", "дер", "тар", "тер",
-    # possessive (1sg, 2sg, 2sg polite, 3, 1pl, 2pl)
-    "ым", "ім", "м", "ың", "ің", "ң", "ыңыз", "іңіз", "ңыз", "ңіз", "ы", "і", "сы", "сі",
-    "ымыз", "іміз", "мыз", "міз", "ларың", "лерің", "ларыңыз", "леріңіз",
-    # genitive
-    "ның", "нің", "дың", "дің", "тың", "тің",
-    # dative
-    "ға", "ге", "қа", "ке", "на", "не",
-    # accusative
-    "ны", "ні", "ды", "ді", "ты", "ті", "н",
-    # locative
-    "да", "де", "та", "те", "нда", "нде",
-    # ablative
-    "дан", "ден", "тан", "тен", "нан", "нен", "ндан", "нден",
-    # instrumental
-    "мен", "бен", "пен", "менен", "бенен", "пенен",
-    # relative / adjectival
-    "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі",
-    # personal endings of predicates
-    "мын", "мін", "бын", "бін", "пын", "пін", "мыз", "быз", "біз", "пыз", "піз",
-    "сың", "сің", "сыз", "сіз", "сыңдар", "сіңдер", "сыздар", "сіздер",
-    # verbal: participles, tenses, gerunds, conditional, negation, voice-free
-    "ған", "ген", "қан", "кен", "атын", "етін", "йтын", "йтін", "ар", "ер", "р",
-    "ады", "еді", "йды", "йді", "айды", "ейді",
-    "ып", "іп", "п", "у", "уы", "уі",
-    "ғалы", "гелі", "қалы", "келі", "ғай", "гей", "қай", "кей",
-    # "with"/"without"
-    "сыз",
+# Kazakh inflectional suffixes, proper spelling, by slot. A word is stem + plural + possessive
+# + case + relative + personal ending (verbs: stem + participle/tense/gerund + personal ending);
+# stripping goes right to left, so each removed suffix must belong to an earlier slot than the
+# one removed before it. Within a slot the longest suffix that fits (harmony, phonotactics,
+# minimal stem) wins.
+_KK_SLOTS: tuple[tuple[int, str], ...] = (
+    # 7: personal endings of predicates
+    (7, "мын мін бын бін пын пін мыз міз быз біз пыз піз сың сің сыз сіз сыңдар сіңдер сыздар сіздер"),
+    # 6: relative / adjectival
+    (6, "дағы дегі тағы тегі ндағы ндегі"),
+    # 5: cases (genitive, dative, accusative, locative, ablative, instrumental)
+    (5, "ның нің дың дің тың тің ға ге қа ке на не ны ні ды ді ты ті н да де та те нда нде "
+        "дан ден тан тен нан нен ндан нден мен бен пен менен бенен пенен"),
+    # 4: possessive (1sg, 2sg, 2sg polite, 3, 1pl, 2pl)
+    (4, "ым ім ың ің ыңыз іңіз ңыз ңіз ы і сы сі ымыз іміз мыз міз"),
+    # 3: plural
+    (3, "лар лер дар дер тар тер"),
+    # 2: verb forms: participles, present/future, gerunds, conditional, verbal noun
+    (2, "ған ген қан кен атын етін йтын йтін ады еді йды йді ып іп п у са се"),
+    # 1: negation
+    (1, "ма ме ба бе па пе"),
 )
-_MIN_STEM = 3  # letters; and a stem must keep a vowel
-
-
+_MIN_STEM = 2  # letters; and a stem must keep a vowel
+# Frequent words that end like a suffix but are whole (postpositions, adverbs, adjectives,
+# nouns): never stripped.
+_KK_PROTECTED = frozenset(
+    """
+    үшін кейін дейін туралы арқылы жалпы басқа пайда жоғары мүмкін сондықтан қарсы мысалы саяси
+    ғылыми тарихи әскери табиғи түрлі белгілі тұрақты байланысты жергілікті қазақстан желтоқсан
+    өзен үлкен адам ғылым білім алматы оның оған сонымен ішкі тағы шағын негізгі олар біз сіз
+    бұл осы сол мен сен бірақ немесе және тек тіпті әрі соны мұны оны бала ана ата аға апа іні
+    тау су бау жау қала дала заң зиян жер ел құқық тармақ бап конституция республика жан тіл
+    президент парламент құрылтай мәжіліс сенат халық ұлт қоғам мемлекет азамат еңбек отан ару
+    әйел ер шекара шаруа шара мақсат мәселе жағдай кезде қазір бүгін ертең кеше әлі енді сонда
+    арасында бойынша сияқты екі көп мың ірі соң яғни жақсы кең ақын теңіз онда жылы әсіресе маңызды секілді ретінде жөнінде қатар бірге сайын дейінгі кейінгі жылғы
+    """.split()
+)
 _KK_TO_PLAIN = str.maketrans("әөұүіқғң", "аоууикгн")
 
 
@@ -455,23 +456,21 @@ def _folded_suffix(suffix: str) -> str:
 def _suffix_class(suffix: str) -> str:
     """Harmony class of a suffix: "b" (back), "f" (front) or "" (no telling)."""
     for ch in suffix:
-        if ch in _BACK:
+        if ch in _BACK or ch in "қғ":
             return "b"
         if ch in _FRONT:
             return "f"
-        if ch in "қғ":
-            return "b"
-        if ch in "кг":
-            return "f" if suffix not in _FOLDED_KK else ""
     return ""
 
 
-_FOLDED_KK = frozenset(_folded_suffix(s) for s in _KK_SUFFIXES_PROPER) - frozenset(_KK_SUFFIXES_PROPER)
-_KK_SUFFIXES: dict[str, str] = {}
-for _s in _KK_SUFFIXES_PROPER:
-    _KK_SUFFIXES[_s] = _suffix_class(_s)
-for _s in _KK_SUFFIXES_PROPER:
-    _KK_SUFFIXES.setdefault(_folded_suffix(_s), "")
+# suffix -> (slot, harmony class); a suffix spelt without Kazakh letters (ның → нын) has no class
+_KK_SUFFIXES: dict[str, tuple[int, str]] = {}
+for _slot, _names in _KK_SLOTS:
+    for _s in _names.split():
+        _KK_SUFFIXES.setdefault(_s, (_slot, _suffix_class(_s)))
+for _slot, _names in _KK_SLOTS:
+    for _s in _names.split():
+        _KK_SUFFIXES.setdefault(_folded_suffix(_s), (_slot, ""))
 _KK_BY_LENGTH: tuple[tuple[int, frozenset[str]], ...] = tuple(
     (n, frozenset(s for s in _KK_SUFFIXES if len(s) == n)) for n in sorted({len(s) for s in _KK_SUFFIXES}, reverse=True)
 )
@@ -484,7 +483,9 @@ _VOICELESS = frozenset("кқпстфхцчшщ")
 def _fits(last: str, suffix: str) -> bool:
     """Kazakh phonotactics: may `suffix` follow a stem ending in the letter `last`?"""
     first = suffix[0]
-    vowel = last in _ALL_VOWELS
+    vowel = last in _ALL_VOWELS and last != "у"  # у after a vowel is the glide [w]
+    if suffix == "у":
+        return True
     if first in _ALL_VOWELS:
         return not vowel  # ы/і, ым/ім, ып/іп follow consonants; vowels take сы/сі, м, п
     if len(suffix) == 1 or suffix in ("ң", "ңыз", "ңіз", "нгыз", "низ"):
@@ -504,6 +505,11 @@ def _fits(last: str, suffix: str) -> bool:
     if suffix in ("сы", "сі", "си"):
         return vowel
     return True
+
+
+_AFTER_POSSESSIVE = frozenset(
+    {"н", "нда", "нде", "на", "не", "ндан", "нден", "ндағы", "ндегі", "ндаги", "ндеги"}
+)
 
 
 def _stem_class(stem: str) -> str:
@@ -527,11 +533,12 @@ def stem_kk(word: str) -> str:
     ('конституция', 'құқық', 'кітап')
     """
     word = word.lower()
-    if len(word) <= _MIN_STEM or not word.isalpha():
+    if len(word) <= _MIN_STEM or not word.isalpha() or word in _KK_PROTECTED:
         return word
     current = word
     stripped = False
-    for _round in range(6):
+    slot_limit = 99
+    while True:
         found = False
         for n, suffixes in _KK_BY_LENGTH:
             if len(current) - n < _MIN_STEM:
@@ -539,21 +546,30 @@ def stem_kk(word: str) -> str:
             tail = current[-n:]
             if tail not in suffixes:
                 continue
+            slot, suffix_class = _KK_SUFFIXES[tail]
+            if slot >= slot_limit:
+                continue
             rest = current[:-n]
             if not _has_vowel(rest):
                 continue
-            suffix_class = _KK_SUFFIXES[tail]
+            if len(rest) < 3 and (slot > 2 or rest[-1] in _ALL_VOWELS):
+                continue  # two-letter stems only for verb roots: ал-ып, ет-еді
             stem_class = _stem_class(rest)
             if suffix_class and stem_class and suffix_class != stem_class:
                 continue
             if not _fits(rest[-1], tail):
                 continue
+            if tail in _AFTER_POSSESSIVE and rest[-1] not in "ыіи":
+                continue  # pronominal н: облыс-ы-нда, not алға-нда
+            if tail in ("ы", "і", "и") and len(rest) >= 2 and rest[-1] in "ғгқк" and rest[-2] not in _ALL_VOWELS:
+                continue  # жыл-ғы, ішкі: the suffix -ғы/-гі, not a possessive
             current = rest
+            slot_limit = slot
             found = stripped = True
             break
-        if not found:
+        if not found or current in _KK_PROTECTED:
             break
-    if stripped and current[-1] in "ғгб":
+    if stripped and current[-1] in "ғгб" and len(current) > 2 and current[-2] in _ALL_VOWELS:
         current = current[:-1] + current[-1].translate(_VOICED_FINAL)
     return current
 
