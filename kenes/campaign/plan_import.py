@@ -54,6 +54,36 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("date", "type", "title")
 
+# How plans written by people name types, formats and audiences in Kazakh and Russian (besides
+# the slugs and the interface labels). Data for the parser, not interface text.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "meeting": ("кездесу", "кездесулер", "жиын", "встреча", "встречи", "собрание"),
+    "round_table": ("дөңгелек үстел", "круглый стол"),
+    "plenary_session": ("пленарлық отырыс", "кеңейтілген пленарлық отырыс", "пленарное заседание", "пленум"),
+    "visit": ("сапар", "жұмыс сапары", "визит", "рабочая поездка", "выезд"),
+    "forum": ("форум",),
+    "public_hearing": ("қоғамдық тыңдау", "общественные слушания", "публичные слушания"),
+    "explanatory_work": ("түсіндіру жұмысы", "түсіндіру", "разъяснительная работа", "разъяснение"),
+    "coalition_founding": ("коалиция құру", "коалицияның құрылуы", "создание коалиции", "учреждение коалиции"),
+    "offline": ("офлайн", "очно", "очный", "бетпе-бет"),
+    "online": ("онлайн", "дистанционно", "онлайн-формат"),
+    "hybrid": ("аралас", "гибрид", "гибридный", "смешанный", "офлайн және онлайн", "офлайн и онлайн"),
+    "general_public": ("тұрғындар", "жұртшылық", "халық", "жители", "население", "общественность"),
+    "youth": ("жастар", "студенттер", "молодёжь", "молодежь", "студенты"),
+    "workers": ("жұмысшылар", "еңбек ұжымдары", "мұнайшылар", "рабочие", "трудовые коллективы"),
+    "business": ("кәсіпкерлер", "бизнес", "шағын бизнес", "предприниматели"),
+    "veterans": ("ардагерлер", "ветераны"),
+    "teachers": ("мұғалімдер", "педагогтер", "ұстаздар", "учителя", "педагоги"),
+    "medics": ("дәрігерлер", "медицина қызметкерлері", "медики", "врачи", "медицинские работники"),
+    "intelligentsia": ("зиялы қауым", "зиялылар", "интеллигенция"),
+    "officials": ("мемлекеттік қызметшілер", "әкімдік", "госслужащие", "чиновники", "акимат"),
+    "deputies": ("депутаттар", "мәслихат депутаттары", "депутаты", "депутаты маслихата"),
+    "party_members": ("партия мүшелері", "члены партии", "партийцы"),
+    "ngo": ("үеұ", "қоғамдық ұйымдар", "нпо", "общественные организации"),
+    "experts": ("сарапшылар", "ғалымдар", "эксперты", "учёные", "ученые"),
+    "volunteers": ("еріктілер", "волонтерлер", "волонтёры", "волонтеры"),
+}
+
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be read (nothing is imported)."""
@@ -104,13 +134,15 @@ def _header_index() -> dict[str, str]:
 
 
 def _labels(choices: Any) -> dict[str, str]:
-    """Every way to write a choice: its slug and its label in kk, ru and en (case-folded)."""
+    """Every way to write a choice: its slug, its aliases and its label in kk, ru and en (case-folded)."""
     found: dict[str, str] = {}
     for value, label in choices:
         found[_norm(value)] = value
+        for alias in ALIASES.get(value, ()):
+            found[_norm(alias)] = value
         for language in ("en", "ru", "kk"):
             with translation.override(language):
-                found[_norm(str(label))] = value
+                found.setdefault(_norm(str(label)), value)
     return found
 
 
@@ -126,7 +158,11 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1251")
+    except UnicodeDecodeError:
+        raise ImportFileError("the file is neither UTF-8 nor Windows-1251 text") from None
 
 
 def _read_csv(data: bytes) -> list[list[Any]]:
