@@ -353,7 +353,39 @@ def find_places(text: str) -> list[Mention]:
             i += n
         else:
             i += 1
-    return mentions
+    mentions.extend(_coordinated_districts(text, tokens, table, {m.start for m in mentions}))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+PLURAL_DISTRICT_NOUNS = {
+    "районах": "районе", "районов": "района", "районам": "району", "районами": "районом", "районы": "район",
+    "аудандары": "ауданы", "аудандарында": "ауданында", "аудандарынан": "ауданынан", "аудандарының": "ауданының",
+    "аудандарына": "ауданына", "аудандарындағы": "ауданындағы", "аудандарын": "ауданын",
+}
+CONJUNCTIONS = {"и", "және", "мен", "бен", "пен", "или", "немесе"}
+
+
+def _coordinated_districts(text: str, tokens: list[tuple[int, int, str]], table: dict[str, list[_Entry]],
+                           seen: set[int]) -> list[Mention]:
+    """"в Жылыойском и Макатском районах", "Хромтау және Мұғалжар аудандарынан": one noun, several districts."""
+    found: list[Mention] = []
+    for p, (_, _, word) in enumerate(tokens):
+        singular = PLURAL_DISTRICT_NOUNS.get(word)
+        if not singular:
+            continue
+        k = p - 1
+        while k >= 0:
+            if tokens[k][2] in CONJUNCTIONS:
+                k -= 1
+                continue
+            entries = table.get(tokens[k][2] + " " + singular)
+            if not entries or tokens[k][0] in seen:
+                break
+            best = max(entries, key=lambda e: e.priority)
+            start, end = tokens[k][0], tokens[k][1]
+            found.append(Mention(start, end, text[start:end], best.place, best.role))
+            k -= 1
+    return found
 
 
 def is_region_centre(place: Place) -> bool:

@@ -55,6 +55,8 @@ def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
 
 EVENT_RE = {kind: _compile(cues) for kind, cues in lex.EVENT_CUES.items()}
 FOUNDING_RE = _compile(lex.FOUNDING)
+WEAK_MEETING_RE = _compile(lex.WEAK_MEETING)
+RU_VISIT_RE = _compile([lex.RU_VISIT_VERBS])
 FUTURE_RE = _compile(lex.FUTURE_MARKERS)
 ONLINE_RE, OFFLINE_RE, HYBRID_RE = _compile(lex.ONLINE), _compile(lex.OFFLINE), _compile(lex.HYBRID)
 PARTICIPATION_RE = _compile(lex.PARTICIPATION)
@@ -76,6 +78,12 @@ COMMISSION_KK = re.compile(rf"({CAP}(?:\s+[a-zа-яёәғқңөұүһі-]+){{0,4
 COMMISSION_RU = re.compile(r"(Комисси[яиюей]\w*\s+по\s+(?:[а-яё-]+\s+){0,4}?[а-яё-]+)(?=[\s,.;:)»]|$)")
 KNOWN_BODIES = [(re.compile(r"орталық сайлау комиссия|центральн\w* избирательн\w* комисси|(?<![\w])ЦИК(?![\w])"),
                  "Орталық сайлау комиссиясы")]
+KK_NAMED_ORG = re.compile(
+    r"((?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]+)(?:\s+(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]+|атындағы|ұлттық|мемлекеттік|халықаралық|қазақ|"
+    r"медицина|техникалық|аграрлық|педагогикалық|қоғамдық))*\s+[а-яәғқңөұүһі]+)")
+KK_ORG_CASES = {"", "ның", "нің", "на", "не", "нда", "нде", "нан", "нен", "н", "мен"}
+RU_NAMED_ORG = re.compile(r"(?<![\w«\"])((?:" + "|".join(lex.RU_ORG_HEADS) + r")(?:\s+[а-яё-]+){1,4}?\s+"
+                          rf"{CAP}[а-яё]*)(?=[\s,.;:)]|$)")
 LATIN_ORG = re.compile(r"(?<![\w-])((?:[A-Z][\w.+-]*|e-[A-Za-z]+)(?:\s[A-Z][\w.+-]*){0,3})\s+([а-яәғқңөұүһі]+)")
 ARTICLE_FALLBACK = re.compile(r"(\d{1,3})\s*-\s*(?:бап|баб)\w*|стать\w*\s+(\d{1,3})|ст\.\s*(\d{1,3})", re.IGNORECASE)
 
@@ -88,7 +96,7 @@ def detect_language(text: str) -> str:
     if cyr / len(letters) < 0.5:
         return "en" if sum(1 for ch in letters if "a" <= ch <= "z") / len(letters) > 0.5 else "other"
     kk = sum(1 for ch in letters if ch in KK_LETTERS)
-    return "kk" if kk / max(cyr, 1) > 0.01 else "ru"
+    return "kk" if kk / max(cyr, 1) > 0.025 else "ru"
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -122,7 +130,25 @@ def _words_before(text: str, pos: int, n: int) -> list[str]:
 
 
 def _is_org_type(word: str) -> bool:
-    return word in ORG_TYPES or any(word.startswith(t) and len(word) - len(t) <= 5 for t in ORG_TYPES if len(t) > 4)
+    if word in ORG_TYPES:
+        return True
+    return any(word.startswith(t) and len(word) - len(t) <= 5 for t in ORG_TYPES
+               if len(t) >= 3 and t not in lex.LEGAL_FORMS)
+
+
+def _unquoted_organizations(text: str) -> list[tuple[int, int, str]]:
+    """Names without quotes: "Әл-Фараби атындағы Қазақ ұлттық университеті", "Ассоциация юристов Казахстана"."""
+    found = []
+    for match in KK_NAMED_ORG.finditer(text):
+        words = match.group(1).split()
+        head = fold(words[-1])
+        nominative = next((nom for nom in lex.KK_ORG_HEADS if head.startswith(nom) and head[len(nom):] in KK_ORG_CASES),
+                          "")
+        if nominative and any(w[:1].isupper() for w in words[:-1]):
+            found.append((match.start(1), match.end(1), " ".join([*words[:-1], nominative])))
+    for match in RU_NAMED_ORG.finditer(text):
+        found.append((match.start(1), match.end(1), match.group(1)))
+    return found
 
 
 def find_organizations(text: str) -> list[tuple[int, int, str]]:
@@ -132,8 +158,13 @@ def find_organizations(text: str) -> list[tuple[int, int, str]]:
             continue
         after = _words_after(text, end, 4)
         before = _words_before(text, start, 1)
-        if any(_is_org_type(w) for w in after) or (before and before[0] in lex.ORG_TYPE_PREFIX):
+        inner_words = [fold(w) for w in WORD.findall(inner)]
+        if any(_is_org_type(w) for w in after) or (before and before[0] in lex.ORG_TYPE_PREFIX) \
+                or (len(inner_words) > 1 and _is_org_type(inner_words[-1])):
             found.append((start, end, inner.strip(" !?.").rstrip() if not inner.endswith("!") else inner))
+    for start, end, name in _unquoted_organizations(text):
+        if not any(s <= start < e or start <= s < end for s, e, _ in found):
+            found.append((start, end, name))
     for match in LATIN_ORG.finditer(text):
         name, nxt = match.group(1), fold(match.group(2))
         if _is_org_type(nxt) and not any(s <= match.start() < e for s, e, _ in found):
@@ -236,6 +267,9 @@ def find_people(text: str, language: str, blocked: list[tuple[int, int]]) -> lis
             continue
         first, last = match.group(1), match.group(2)
         f_fold, l_fold = fold(first), fold(last)
+        shifted = NAME.match(text, match.start(2))
+        if shifted and f_fold not in lex.FIRST_NAMES and fold(shifted.group(1)) in lex.FIRST_NAMES:
+            continue
         if f_fold in lex.NOT_NAMES or l_fold in lex.NOT_NAMES or fold(_strip_kk_case(last)) in lex.NOT_NAMES:
             continue
         if gazetteer.find_places(first) or gazetteer.find_places(last):
@@ -319,7 +353,7 @@ def find_dates(text: str, year: int) -> list[dict[str, Any]]:
         before = folded[max(0, start - 30):start]
         what = ""
         for stem, label in lex.DATE_WHAT:
-            if re.match(r"\W*(?:\S+\s+){0,2}?" + stem, after) or re.search(stem + r"\w*\s+$", before):
+            if re.match(r"\W*(?:\S+\s+){0,2}?" + stem, after) or re.search(stem + r"\w*(?:\s+\S+){0,2}\s+$", before):
                 what = label
                 break
         if what and not any(d["date"] == iso and d["what"] == what for d in found):
@@ -375,6 +409,15 @@ def find_event_types(text: str, title: str, mentions_dat: list[int]) -> list[str
     for pos in mentions_dat:
         if VISIT_RE.match(folded[pos:pos + 60]) and "visit" not in types:
             types.append("visit")
+    if "visit" not in types:
+        place_starts = [m.start for m in gazetteer.find_places(text)]
+        for match in RU_VISIT_RE.finditer(folded):
+            if any(match.end() <= start <= match.end() + 40 for start in place_starts):
+                types.append("visit")
+                break
+    specific = {"round_table", "plenary_session", "forum", "public_hearing"}
+    if "meeting" not in types and not specific & set(types) and WEAK_MEETING_RE.search(folded):
+        types.append("meeting")
     order = ["visit", "coalition_founding", "round_table", "plenary_session", "forum", "public_hearing", "meeting",
              "explanatory_work"]
     return sorted(types, key=order.index)
@@ -416,26 +459,41 @@ def find_audiences(text: str) -> list[str]:
                 following = sentence[match.start():match.start() + 60].split()
                 phrase = " ".join(following[:3])
                 before = sentence[max(0, match.start() - 40):match.start()].split()
+                ru_instrumental = bool(word) and re.search(r"(ами|ями)$", word.group(0)) is not None and " с " in \
+                    " " + sentence[:match.start()]
                 if (word and re.search(lex.INSTRUMENTAL, word.group(0))) or re.search(r"\w+(мен|бен|пен)\b", phrase) \
-                        or any(b in {"с", "со"} for b in before[-3:]):
+                        or any(b in {"с", "со"} for b in before[-3:]) or ru_instrumental \
+                        or (before and before[-1].startswith("встреч")):
                     found.append(kind)
                     break
     return found
 
 
-def find_themes(text: str, masked: list[tuple[int, int]]) -> list[str]:
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the given spans blanked out (same length, so offsets still hold)."""
     chars = list(text)
-    for start, end in masked:
-        for i in range(start, min(end, len(chars))):
+    for start, end in spans:
+        for i in range(start + 1, min(end, len(chars))):  # the first character stays: sentences still split
             chars[i] = " "
-    folded = fold("".join(chars))
+    return "".join(chars)
+
+
+def find_themes(text: str, masked: list[tuple[int, int]]) -> list[str]:
+    folded = fold(_mask(text, masked))
     themes = []
     for theme, cues in THEME_RE.items():
-        hits: dict[int, int] = {}
-        for regex, weight in cues:
-            for match in regex.finditer(folded):
-                hits[match.start()] = max(hits.get(match.start(), 0), weight)
-        score = sum(hits.values())
+        hits: list[tuple[int, int, int]] = sorted(
+            (match.start(), match.end(), weight) for regex, weight in cues for match in regex.finditer(folded))
+        score, covered_until, current = 0, -1, 0
+        for start, end, weight in hits:  # overlapping cues ("қоғамдық диалог" and "диалог") count once
+            if start < covered_until:
+                current_new = max(current, weight)
+                score += current_new - current
+                current = current_new
+                covered_until = max(covered_until, end)
+            else:
+                score += weight
+                current, covered_until = weight, end
         if score >= lex.THEME_THRESHOLD:
             themes.append(theme)
     return themes
@@ -484,7 +542,8 @@ def extract(doc: RawDocument) -> dict[str, Any]:
                     role_spans.append((pos, pos + len(person["role"])))
     regions, districts, place_spans = find_regions(title, body, quotes)
     dat_positions = [m.end for m in gazetteer.find_places(text) if m.role == DAT]
-    event_types = find_event_types(text, title, dat_positions)
+    names_masked = _mask(text, org_spans + [span for p in people for span in p["spans"]])
+    event_types = find_event_types(names_masked, title, dat_positions)
     quantities = find_quantities(text)
     figures: list[dict[str, Any]] = []
     vague: list[dict[str, Any]] = []
@@ -499,8 +558,8 @@ def extract(doc: RawDocument) -> dict[str, Any]:
             unique_figures.append(f)
     dates = find_dates(text, year)
     refs = find_article_refs(text)
-    themes = find_themes(text, org_spans + role_spans)
-    audiences = find_audiences(text)
+    themes = find_themes(names_masked, role_spans)
+    audiences = find_audiences(names_masked)
     spans: list[dict[str, Any]] = []
     spans += [{"start": s, "end": e, "kind": "place"} for s, e in place_spans]
     spans += [{"start": s, "end": e, "kind": "organization"} for s, e in org_spans]
@@ -517,7 +576,7 @@ def extract(doc: RawDocument) -> dict[str, Any]:
         "regions": regions,
         "districts": [d["place"].name(language) for d in districts],
         "event_types": event_types,
-        "formats": find_formats(text, event_types),
+        "formats": find_formats(names_masked, event_types),
         "people": [{"name": p["name"], "role": p["role"]} for p in people],
         "organizations": unique_organizations(orgs),
         "figures": [{k: f[k] for k in ("value", "qualifier", "unit", "text")} for f in unique_figures],

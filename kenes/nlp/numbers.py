@@ -77,7 +77,26 @@ UNIT_STEMS: list[tuple[str, str]] = [
     ("человек", "participants"), ("участник", "participants"), ("жител", "participants"),
     ("гражда", "participants"), ("представител", "participants"), ("студент", "participants"),
     ("делегат", "participants"), ("зритель", "participants"), ("слушател", "participants"),
+    # people named by what they do, counted as participants
+    ("кенші", "participants"), ("инженер", "participants"), ("металлург", "participants"),
+    ("мұнайшы", "participants"), ("нефтяник", "participants"), ("шахтер", "participants"), ("горняк", "participants"),
+    ("ардагер", "participants"), ("ветеран", "participants"), ("мұғалім", "participants"), ("педагог", "participants"),
+    ("учител", "participants"), ("дәрігер", "participants"), ("врач", "participants"), ("фермер", "participants"),
+    ("кәсіпкер", "participants"), ("предпринимател", "participants"), ("белсенді", "participants"),
+    ("активист", "participants"), ("ата-ана", "participants"), ("родител", "participants"),
+    ("жұмысшы", "participants"), ("рабоч", "participants"), ("работник", "participants"),
+    ("қызметкер", "participants"), ("сотрудник", "participants"), ("депутат", "participants"),
+    ("журналист", "participants"), ("блогер", "participants"), ("школьник", "participants"),
 ]
+ARTICLE_WORDS = ("стать", "бап", "баб", "пункт", "тармақ", "глав", "тарау", "раздел", "бөлім")
+ARTICLE_ABBREVIATIONS = {"ст", "п", "пп", "гл"}
+MONTH_STEMS = ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша",
+               "желтоқсан", "январ", "феврал", "март", "апрел", "мая", "май", "июн", "июл", "август", "сентябр",
+               "октябр", "ноябр", "декабр")
+ARTICLE_ABBREVIATIONS = {"ст", "п", "пп", "гл"}
+MONTH_STEMS = ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша",
+               "желтоқсан", "январ", "феврал", "март", "апрел", "мая", "май", "июн", "июл", "август", "сентябр",
+               "октябр", "ноябр", "декабр")
 # Words that may stand between a number and its unit noun (adjectives, counters).
 MAX_GAP = 3
 STOP_BETWEEN = {"және", "мен", "и", "или", "жыл", "года", "году", "год", "лет"}
@@ -142,7 +161,7 @@ def _unit_of(word: str) -> str | None:
     w = _fold(word)
     for stem, unit in UNIT_STEMS:
         if w.startswith(stem):
-            if stem == "жас" and not w.startswith(("жастар", "жасөспірім")):
+            if stem == "жас" and w != "жас" and not w.startswith(("жастар", "жасөспірім")):
                 return None
             if stem == "адам" and w.startswith("адами"):
                 return None
@@ -200,6 +219,12 @@ def find_quantities(text: str) -> list[Quantity]:
                 i = j
                 continue
         end_i = j  # first token after the number
+        previous = words[start_i - 1] if start_i else ""
+        following = words[end_i] if end_i < len(tokens) else ""
+        if previous.startswith(ARTICLE_WORDS) or previous in ARTICLE_ABBREVIATIONS or re.search(r"-(бап|баб)", token) \
+                or following.startswith(MONTH_STEMS) or following in {"жылы", "жылғы", "года", "году", "год"}:
+            i = end_i
+            continue
         # Qualifier
         qualifier = "exact"
         before = words[start_i - 1] if start_i else ""
@@ -231,6 +256,8 @@ def find_quantities(text: str) -> list[Quantity]:
         last_k = k
         limit = min(len(tokens), k + MAX_GAP + 1)
         while k < limit:
+            if re.search(r"[.!?;:]", text[tokens[k - 1][1]:tokens[k][0]]) and k > start_i:
+                break
             if words[k] in STOP_BETWEEN or words[k] in PERCENT or tokens[k][2][0].isdigit():
                 break
             unit = _unit_of(tokens[k][2])
