@@ -459,9 +459,9 @@ def find_audiences(text: str) -> list[str]:
                 following = sentence[match.start():match.start() + 60].split()
                 phrase = " ".join(following[:3])
                 before = sentence[max(0, match.start() - 40):match.start()].split()
-                ru_instrumental = bool(word) and re.search(r"(ами|ями)$", word.group(0)) is not None and " с " in \
-                    " " + sentence[:match.start()]
-                if (word and re.search(lex.INSTRUMENTAL, word.group(0))) or re.search(r"\w+(мен|бен|пен)\b", phrase) \
+                current = word.group(0) if word else ""
+                ru_instrumental = re.search(r"(ами|ями)$", current) is not None and " с " in " " + sentence[:match.start()]
+                if re.search(lex.INSTRUMENTAL, current) or re.search(r"\w+(мен|бен|пен)\b", phrase) \
                         or any(b in {"с", "со"} for b in before[-3:]) or ru_instrumental \
                         or (before and before[-1].startswith("встреч")):
                     found.append(kind)
