@@ -293,14 +293,14 @@ def version_compare(request: HttpRequest, document: str) -> HttpResponse:
         "old": old,
         "new": new,
         "comparison": None,
-        "languages": [],
+        "common_languages": [],
     }
     if old is not None and new is not None:
         for version in (old, new):
             version.document = doc
         language, common = _common_language(old, new, wanted if wanted in LANGS else _language())
         context["comparison"] = compare_versions(old, new, language)
-        context["languages"] = common
+        context["common_languages"] = common
     template = "drafts/version_compare.html"
     if request.headers.get("HX-Request") == "true":
         template = "drafts/version_compare_results.html"
