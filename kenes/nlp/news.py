@@ -136,6 +136,16 @@ def _is_org_type(word: str) -> bool:
                if len(t) >= 3 and t not in lex.LEGAL_FORMS)
 
 
+def _org_prefix(before: list[str]) -> bool:
+    """'ТОО «…»', 'партии «…»', 'палата предпринимателей «…»' (a type and one genitive word)."""
+    if not before:
+        return False
+    if before[-1] in lex.ORG_TYPE_PREFIX or _is_org_type(before[-1]):
+        return True
+    return len(before) > 1 and (_is_org_type(before[-2]) or before[-2] in lex.ORG_TYPE_PREFIX) \
+        and re.search(r"(ей|ов|ых|их|ев)$", before[-1]) is not None
+
+
 def _unquoted_organizations(text: str) -> list[tuple[int, int, str]]:
     """Names without quotes: "Әл-Фараби атындағы Қазақ ұлттық университеті", "Ассоциация юристов Казахстана"."""
     found = []
@@ -157,9 +167,9 @@ def find_organizations(text: str) -> list[tuple[int, int, str]]:
         if (not inner[:1].isupper() and not inner[:1].isdigit()) or len(inner.split()) > 9:
             continue
         after = _words_after(text, end, 4)
-        before = _words_before(text, start, 1)
+        before = _words_before(text, start, 3)
         inner_words = [fold(w) for w in WORD.findall(inner)]
-        if any(_is_org_type(w) for w in after) or (before and before[0] in lex.ORG_TYPE_PREFIX) \
+        if any(_is_org_type(w) for w in after) or _org_prefix(before) \
                 or (len(inner_words) > 1 and _is_org_type(inner_words[-1])):
             found.append((start, end, inner.strip(" !?.").rstrip() if not inner.endswith("!") else inner))
     for start, end, name in _unquoted_organizations(text):
@@ -558,7 +568,7 @@ def extract(doc: RawDocument) -> dict[str, Any]:
             unique_figures.append(f)
     dates = find_dates(text, year)
     refs = find_article_refs(text)
-    themes = find_themes(names_masked, role_spans)
+    themes = find_themes(names_masked, role_spans + place_spans)
     audiences = find_audiences(names_masked)
     spans: list[dict[str, Any]] = []
     spans += [{"start": s, "end": e, "kind": "place"} for s, e in place_spans]

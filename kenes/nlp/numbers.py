@@ -268,6 +268,9 @@ def find_quantities(text: str) -> list[Quantity]:
         if unit is None and value is not None and not token[0].isdigit() and value < 10 and qualifier == "exact":
             i = end_i
             continue
+        if unit in {"parties", "coalitions", "organizations"} and last_k + 1 < len(tokens) \
+                and _unit_of(tokens[last_k + 1][2]) == "members":
+            unit, last_k = "members", last_k + 1  # "партия мүшесі", "членов партии" are people
         if unit == "participants":
             nxt = words[last_k + 1] if last_k + 1 < len(tokens) else ""
             window = " ".join(words[max(0, start_i - 4):start_i])
