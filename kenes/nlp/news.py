@@ -31,6 +31,10 @@ from kenes.nlp.news_io import NewsFormatError, RawDocument, read_documents
 from kenes.nlp.numbers import find_quantities
 
 KK_LETTERS = set("әғқңөұүһі")
+KK_FUNCTION_WORDS = frozenset("және мен бен пен үшін деп бойынша туралы бұл осы оның ал арқылы сондай-ақ барысында "
+                              "өтті болды жылы қатысты деді екенін тиіс".split())
+RU_FUNCTION_WORDS = frozenset("в и на с по для что не о об от из к за как это также который которые был была было "
+                              "были прошел прошла прошли состоялся состоялась состоялось".split())
 QUOTES = re.compile(r"«([^«»\n]{2,120})»|\"([^\"\n]{2,120})\"|“([^“”\n]{2,120})”|„([^„“\n]{2,120})“")
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\s]+(?=[«\"“A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])|\n+")
 CAP = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+"
@@ -95,6 +99,11 @@ def detect_language(text: str) -> str:
     cyr = sum(1 for ch in letters if "а" <= ch <= "я" or ch == "ё" or ch in KK_LETTERS)
     if cyr / len(letters) < 0.5:
         return "en" if sum(1 for ch in letters if "a" <= ch <= "z") / len(letters) > 0.5 else "other"
+    words = WORD.findall(text.lower())
+    kk_words = sum(1 for w in words if w in KK_FUNCTION_WORDS)
+    ru_words = sum(1 for w in words if w in RU_FUNCTION_WORDS)
+    if kk_words != ru_words:
+        return "kk" if kk_words > ru_words else "ru"
     kk = sum(1 for ch in letters if ch in KK_LETTERS)
     return "kk" if kk / max(cyr, 1) > 0.025 else "ru"
 
@@ -187,7 +196,8 @@ def find_organizations(text: str) -> list[tuple[int, int, str]]:
                 continue
             if name == "Respublica" and "партия" not in window[:15] and "respublica" not in match.group(0):
                 continue
-            found.append((match.start(), match.end(), name))
+            if not any(s <= match.start() < e for s, e, _ in found):  # a quoted name keeps its spelling
+                found.append((match.start(), match.end(), name))
     for regex in (MINISTRY_KK, COMMISSION_KK):
         for match in regex.finditer(text):
             phrase = match.group(1)

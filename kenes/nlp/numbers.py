@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TOKEN = re.compile(r"\d+(?:[\s\u00a0\u202f]\d{3})*(?:[.,]\d+)?(?:-[^\W\d_]+)?|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+TOKEN = re.compile(r"[0-9]+(?:[\s\u00a0\u202f][0-9]{3})*(?:[.,][0-9]+)?(?:-[^\W\d_]+)?|[^\W\d_]+(?:-[^\W\d_]+)*")
+DIGITS = frozenset("0123456789")
 
 KK_NUMBERS = {
     "бір": 1, "екі": 2, "үш": 3, "төрт": 4, "бес": 5, "алты": 6, "жеті": 7, "сегіз": 8, "тоғыз": 9, "он": 10,
@@ -86,7 +87,8 @@ UNIT_STEMS: list[tuple[str, str]] = [
     ("активист", "participants"), ("ата-ана", "participants"), ("родител", "participants"),
     ("жұмысшы", "participants"), ("рабоч", "participants"), ("работник", "participants"),
     ("қызметкер", "participants"), ("сотрудник", "participants"), ("депутат", "participants"),
-    ("журналист", "participants"), ("блогер", "participants"), ("школьник", "participants"),
+    ("журналист", "participants"), ("сарапшы", "participants"), ("эксперт", "participants"),
+    ("ғалым", "participants"), ("студент", "participants"), ("блогер", "participants"), ("школьник", "participants"),
 ]
 ARTICLE_WORDS = ("стать", "бап", "баб", "пункт", "тармақ", "глав", "тарау", "раздел", "бөлім")
 ARTICLE_ABBREVIATIONS = {"ст", "п", "пп", "гл"}
@@ -124,7 +126,7 @@ def _digits_value(token: str) -> tuple[int | None, str]:
     """'10 000' -> 10000; '500-ге' -> (500, 'ге'); '2,5' -> None (not a count)."""
     number, _, suffix = token.partition("-")
     number = re.sub(r"[\s\u00a0\u202f]", "", number)
-    if not number.isdigit():
+    if not number or not set(number) <= DIGITS:
         return None, suffix
     return int(number), _fold(suffix)
 
@@ -183,7 +185,7 @@ def find_quantities(text: str) -> list[Quantity]:
         vague = False
         ending = ""
         token = tokens[i][2]
-        if token[0].isdigit():
+        if token[0] in DIGITS:
             value, ending = _digits_value(token)
             if value is None:
                 i += 1
@@ -247,7 +249,7 @@ def find_quantities(text: str) -> list[Quantity]:
             qualifier, consumed_after = "approx", 1
         elif after in KK_LESS and ending.endswith(KK_ABLATIVE):
             qualifier, consumed_after = "less_than", 1
-        if value == 1000 and not token[0].isdigit() and words[start_i] in {"тысячи", "тысяч"} and qualifier == "exact":
+        if value == 1000 and not token[0] in DIGITS and words[start_i] in {"тысячи", "тысяч"} and qualifier == "exact":
             vague = True
             value = None
         # Unit: the first unit noun within a few words after the number (and its qualifier).
@@ -258,14 +260,14 @@ def find_quantities(text: str) -> list[Quantity]:
         while k < limit:
             if re.search(r"[.!?;:]", text[tokens[k - 1][1]:tokens[k][0]]) and k > start_i:
                 break
-            if words[k] in STOP_BETWEEN or words[k] in PERCENT or tokens[k][2][0].isdigit():
+            if words[k] in STOP_BETWEEN or words[k] in PERCENT or tokens[k][2][0] in DIGITS:
                 break
             unit = _unit_of(tokens[k][2])
             if unit:
                 last_k = k
                 break
             k += 1
-        if unit is None and value is not None and not token[0].isdigit() and value < 10 and qualifier == "exact":
+        if unit is None and value is not None and not token[0] in DIGITS and value < 10 and qualifier == "exact":
             i = end_i
             continue
         if unit in {"parties", "coalitions", "organizations"} and last_k + 1 < len(tokens) \
@@ -291,7 +293,7 @@ def parse_number(text: str) -> int | None:
     tokens = TOKEN.findall(text)
     if not tokens:
         return None
-    if tokens[0][0].isdigit():
+    if tokens[0][0] in DIGITS:
         value, _ = _digits_value(tokens[0])
         return value
     parts = []
