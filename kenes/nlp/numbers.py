@@ -249,7 +249,7 @@ def find_quantities(text: str) -> list[Quantity]:
             qualifier, consumed_after = "approx", 1
         elif after in KK_LESS and ending.endswith(KK_ABLATIVE):
             qualifier, consumed_after = "less_than", 1
-        if value == 1000 and not token[0] in DIGITS and words[start_i] in {"тысячи", "тысяч"} and qualifier == "exact":
+        if value == 1000 and token[0] not in DIGITS and words[start_i] in {"тысячи", "тысяч"} and qualifier == "exact":
             vague = True
             value = None
         # Unit: the first unit noun within a few words after the number (and its qualifier).
@@ -267,7 +267,7 @@ def find_quantities(text: str) -> list[Quantity]:
                 last_k = k
                 break
             k += 1
-        if unit is None and value is not None and not token[0] in DIGITS and value < 10 and qualifier == "exact":
+        if unit is None and value is not None and token[0] not in DIGITS and value < 10 and qualifier == "exact":
             i = end_i
             continue
         if unit in {"parties", "coalitions", "organizations"} and last_k + 1 < len(tokens) \
