@@ -104,6 +104,15 @@ _LATIN_LOOKALIKES = {
     "Y": "У",
 }
 _TO_CYRILLIC_LOOKALIKE = str.maketrans(_LATIN_LOOKALIKES)
+_PLAIN_PUNCT_MAP = {chr(k): v for k, v in _PLAIN_PUNCT.items() if isinstance(v, str)}
+_PLAIN_PUNCT_RE = re.compile("[" + re.escape("".join(_PLAIN_PUNCT_MAP)) + "]")
+
+
+def _plain_punct(text: str) -> str:
+    """`text.translate(_PLAIN_PUNCT)`, faster when (as usual) there is little to replace."""
+    if text.isascii():
+        return text
+    return _PLAIN_PUNCT_RE.sub(lambda m: _PLAIN_PUNCT_MAP[m.group()], text)
 _CYRILLIC_LOOKALIKES = {
     "а": "a",
     "с": "c",
@@ -133,8 +142,14 @@ _LAT = "A-Za-z\u00c0-\u024f"
 _HAS_CYR = re.compile(f"[{_CYR}]")
 _HAS_LAT = re.compile(f"[{_LAT}]")
 # A run of letters in which a Cyrillic and a Latin letter touch.
-_MIXED_WORD = re.compile(f"[^\\W\\d_]*(?:[{_CYR}][{_LAT}]|[{_LAT}][{_CYR}])[^\\W\\d_]*")
+_MARK = "[\u0300-\u036f]"
+_ADJACENT_SCRIPTS = re.compile(f"[{_CYR}]{_MARK}*[{_LAT}]|[{_LAT}]{_MARK}*[{_CYR}]")
+_LETTER_OR_MARK = f"(?:[^\\W\\d_]|{_MARK})"
+_MIXED_WORD = re.compile(
+    f"(?<![^\\W\\d_]){_LETTER_OR_MARK}*?(?:[{_CYR}]{_MARK}*[{_LAT}]|[{_LAT}]{_MARK}*[{_CYR}]){_LETTER_OR_MARK}*"
+)
 _LAT_CHARS = re.compile(f"[{_LAT}]")
+_LAT_LETTER = _LAT_CHARS
 _CYR_CHARS = re.compile(f"[{_CYR}]")
 _SPACES = re.compile(r"\s+")
 
@@ -157,13 +172,15 @@ def normalize(text: str) -> str:
     'Біз "Қазақстан" - ел'
     """
     text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFC", text).translate(_PLAIN_PUNCT)
-    if _HAS_LAT.search(text) and _HAS_CYR.search(text):
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _plain_punct(text)
+    if _ADJACENT_SCRIPTS.search(text):
         text = _MIXED_WORD.sub(_fix_mixed_word, text)
-    text = _SPACES.sub(" ", text).strip()
-    if not text.isascii():
+    text = " ".join(text.split())
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         # A mapped letter may now compose with a following combining mark (у + ̆ → ў).
-        text = unicodedata.normalize("NFC", text).translate(_PLAIN_PUNCT)
+        text = _plain_punct(unicodedata.normalize("NFC", text))
     return text
 
 
@@ -336,6 +353,7 @@ _FOLD_CYRILLIC = {
 _FOLD_LATIN = {k: "".join(_FOLD_CYRILLIC.get(c, c) for c in v) for k, v in _LATIN_LETTERS.items()}
 _FOLD_LATIN["ı"] = "и"  # 2021: ı = и/й; folds like і and й
 _FOLD_TABLE = str.maketrans({**_FOLD_CYRILLIC, **_FOLD_LATIN, "_": " "})
+_FOLD_CYRILLIC_PAIRS = tuple(_FOLD_CYRILLIC.items())
 _FOLD_SEQ = {k: "".join(_FOLD_CYRILLIC.get(c, c) for c in v) for k, v in _LATIN_SEQUENCES.items()}
 _FOLD_SEQ.update({"ya": "иа", "yu": "иу", "yo": "ио", "ye": "ие", "ts": "тс"})
 _FOLD_SEQ_RE = re.compile("|".join(re.escape(s) for s in sorted(_FOLD_SEQ, key=len, reverse=True)))
@@ -355,10 +373,41 @@ def fold(text: str) -> str:
     if _LOWER_LATIN.search(text):
         text = _NG_FOLD_RE.sub("н", text)
         text = _FOLD_SEQ_RE.sub(lambda m: _FOLD_SEQ[m.group()], text)
-    text = text.translate(_FOLD_TABLE)
+    if text.isascii():
+        text = text.translate(_FOLD_TABLE)  # fast path for ASCII
+    else:
+        for source, target in _FOLD_CYRILLIC_PAIRS:
+            if source in text:
+                text = text.replace(source, target)
+        if _LAT_LETTER.search(text):
+            text = text.translate(_FOLD_TABLE)
     if not text.isascii():
+        if _LAT_LETTER.search(text):
+            text = _fold_other_latin(text)
         text = _COMBINING.sub("", text)
-    return _NON_WORD.sub(" ", text).strip()
+    for mark in _ASCII_PUNCT:
+        if mark in text:
+            text = text.replace(mark, " ")
+    text = " ".join(text.split())
+    if not text.replace(" ", "").isalnum():
+        text = " ".join(_NON_WORD.sub(" ", text).split())
+    return text
+
+
+_ASCII_PUNCT = tuple("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+_OTHER_LATIN = str.maketrans({"ø": "о", "ł": "л", "đ": "д", "ß": "сс", "æ": "ае", "œ": "ое", "þ": "т", "ð": "д"})
+
+
+def _fold_other_latin(text: str) -> str:
+    """Latin letters the tables do not know (à, ø …): strip accents, transliterate, else drop."""
+    text = _LAT_LETTER.sub(_strip_accent, text.translate(_OTHER_LATIN))
+    return _LAT_LETTER.sub("", text.lower().translate(_FOLD_TABLE))
+
+
+def _strip_accent(match: re.Match[str]) -> str:
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", match.group()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -366,11 +415,10 @@ def fold(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 _CYR_LETTER = re.compile(f"[{_CYR}]")
-_LAT_LETTER = re.compile(f"[{_LAT}]")
 
 
 def detect_script(text: str) -> str:
-    """"cyrl", "latn" or "mixed" (mixed when the minority script has at least 10% of the letters
+    """"cyrl", "latn" or "mixed" (mixed when the minority script has at least 20% of the letters
     and at least 3 letters; text without letters counts as "cyrl")."""
     cyr = len(_CYR_LETTER.findall(text))
     lat = len(_LAT_LETTER.findall(text))
@@ -379,7 +427,7 @@ def detect_script(text: str) -> str:
     if cyr == 0:
         return "latn"
     minority = min(cyr, lat)
-    if minority >= 3 and minority >= 0.1 * (cyr + lat):
+    if minority >= 3 and minority >= 0.2 * (cyr + lat):
         return "mixed"
     return "cyrl" if cyr >= lat else "latn"
 
@@ -507,6 +555,7 @@ def _fits(last: str, suffix: str) -> bool:
     return True
 
 
+_NOT_AFTER_PLURAL = frozenset({"ып", "іп", "ип", "п", "ады", "еді", "еди", "йды", "йді", "йди", "са", "се"})
 _AFTER_POSSESSIVE = frozenset(
     {"н", "нда", "нде", "на", "не", "ндан", "нден", "ндағы", "ндегі", "ндаги", "ндеги"}
 )
@@ -559,6 +608,10 @@ def stem_kk(word: str) -> str:
                 continue
             if not _fits(rest[-1], tail):
                 continue
+            if slot_limit == 3 and tail in _NOT_AFTER_PLURAL:
+                continue  # мектеп-тер: a plural follows nouns and participles, not gerunds
+            if tail in ("сы", "сі", "си") and rest[-1] in "ыіи":
+                continue  # облыс-ы: stems in -ыс/-іс are common, stems in -ы/-і rare
             if tail in _AFTER_POSSESSIVE and rest[-1] not in "ыіи":
                 continue  # pronominal н: облыс-ы-нда, not алға-нда
             if tail in ("ы", "і", "и") and len(rest) >= 2 and rest[-1] in "ғгқк" and rest[-2] not in _ALL_VOWELS:

@@ -1,0 +1,1 @@
+"""Tests of the Django-free text analysis (kenes.nlp)."""
