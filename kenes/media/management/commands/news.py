@@ -1,0 +1,44 @@
+"""`kenes news ingest PATH...`: store news files (seeds' format, plain text, HTML, RSS/Atom, JSONL).
+
+(`kenes news extract` runs without Django: see kenes/cli.py.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kenes.media.actions import ingest_path, news_files
+
+
+class Command(BaseCommand):
+    help = "News monitoring: `ingest PATH...` stores news files with their extracted facts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        ingest = sub.add_parser("ingest", help="store news files or directories")
+        ingest.add_argument("paths", nargs="+", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] != "ingest":
+            raise CommandError(f"unknown action {options['action']}")
+        totals = {"created": 0, "reprints": 0, "unchanged": 0, "failed": 0}
+        files = news_files(options["paths"])
+        for path in files:
+            report = ingest_path(path=path)
+            if report.error:
+                totals["failed"] += 1
+                self.stderr.write(f"{report.path}: skipped: {report.error}")
+                continue
+            for error in report.errors:
+                self.stderr.write(f"{report.path}: {error}")
+            totals["created"] += report.created
+            totals["reprints"] += report.reprints
+            totals["unchanged"] += report.unchanged
+        self.stdout.write(
+            f"{len(files)} files: {totals['created']} new articles, {totals['reprints']} new sources of stored "
+            f"articles, {totals['unchanged']} unchanged, {totals['failed']} files skipped")
+        if files and totals["failed"] == len(files):
+            raise CommandError("no file could be read")
