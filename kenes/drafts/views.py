@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from kenes.drafts.models import LANGS, Article, Document, Version, can_see_unpublished
@@ -115,6 +116,7 @@ def version_detail(request: HttpRequest, document: str, version: str) -> HttpRes
         "proposal_total": sum(counts.values()),
         "whole_draft_count": counts.get(None, 0),
         "state": current.consultation_state(),
+        "days_left": _days_left(current),
     }
     return TemplateResponse(request, "drafts/version_detail.html", context)
 
@@ -153,8 +155,16 @@ def article_detail(request: HttpRequest, document: str, version: str, number: in
         "proposal_count": Proposal.objects.public().for_article(article).count(),
         "is_open": current.is_open(),
         "state": current.consultation_state(),
+        "days_left": _days_left(current),
     }
     return TemplateResponse(request, "drafts/article_detail.html", context)
+
+
+def _days_left(version: Version) -> int | None:
+    """Whole days until the consultation closes (0 on the last day); None when not open."""
+    if not version.is_open() or version.consultation_closes is None:
+        return None
+    return (version.consultation_closes - timezone.now()).days
 
 
 def _document_title(document: Document) -> str:
