@@ -82,12 +82,14 @@ def import_document(
     kind: str = "",
     version_date: date | None = None,
     title: str = "",
+    published: bool | None = None,
     max_bytes: int | None = None,
 ) -> ImportResult:
     """Import one language of a document version from a Markdown or plain-text file.
 
     Articles are matched by number (and sub-number), so a second language attaches to the same
-    articles, and importing the same file again updates and never duplicates.
+    articles, and importing the same file again updates and never duplicates. `published`
+    None keeps a version's state (a new version is published); False hides it from the public.
     """
     path = Path(path)
     if language not in LANGS:
@@ -111,9 +113,12 @@ def import_document(
             document.save()
         version, version_created = Version.objects.get_or_create(
             document=document, name=name,
-            defaults={"kind": kind or VersionKind.DRAFT, "date": version_date},
+            defaults={"kind": kind or VersionKind.DRAFT, "date": version_date, "is_published": published is not False},
         )
         changed = []
+        if published is not None and version.is_published != published:
+            version.is_published = published
+            changed.append("is_published")
         if kind and version.kind != kind:
             version.kind = kind
             changed.append("kind")

@@ -231,7 +231,12 @@ def compare_versions(old: Version, new: Version, language: str) -> Comparison:
         article.version = new
     result = Comparison(language=language)
     field_name = f"text_{language}"
-    old_words = {key: word_set(getattr(a, field_name)) for key, a in old_articles.items()}
+    # An old article kept unchanged under its own number has not moved anywhere.
+    kept = {
+        key for key, a in old_articles.items()
+        if key in new_articles and getattr(new_articles[key], field_name) == getattr(a, field_name)
+    }
+    old_words = {key: word_set(getattr(a, field_name)) for key, a in old_articles.items() if key not in kept}
 
     def best_match(words: frozenset[str], exclude: tuple[int, int] | None) -> tuple[tuple[int, int] | None, float]:
         best: tuple[int, int] | None = None
@@ -261,12 +266,15 @@ def compare_versions(old: Version, new: Version, language: str) -> Comparison:
             result.unchanged += 1
             continue
         change = ArticleChange(label=article.label, status="changed", old=previous, new=article)
-        change.diff = word_diff(old_text, new_text)
         words = word_set(new_text)
-        same = similarity(words, old_words[key])
+        same = similarity(words, old_words.get(key, frozenset()))
         match, score = best_match(words, key)
+        change.diff = word_diff(old_text, new_text)
         if match is not None and score >= MOVED_MIN_SIMILARITY and score > same + 0.2:
+            # the text moved here from another article: show the differences with that one
             change.moved_from, change.similarity = _label(match), score
+            change.old = old_articles[match]
+            change.diff = word_diff(getattr(change.old, field_name), new_text)
         result.changed.append(change)
     for key, article in old_articles.items():
         if key not in new_articles:

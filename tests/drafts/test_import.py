@@ -183,3 +183,15 @@ def test_console_command_with_hyphenated_name(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "--lang" in result.stdout and "--version" in result.stdout
+
+
+def test_unpublished_import_and_publishing_later(tmp_path: Path) -> None:
+    path = write(tmp_path, "law.md", SMALL_RU)
+    call_command("import-document", str(path), "--lang", "ru", "--document", "law", "--version", "v1",
+                 "--unpublished", stdout=StringIO())
+    assert Version.objects.get().is_published is False
+    call_command("import-document", str(path), "--lang", "ru", "--document", "law", "--version", "v1", stdout=StringIO())
+    assert Version.objects.get().is_published is False  # a re-import keeps the state
+    call_command("import-document", str(path), "--lang", "ru", "--document", "law", "--version", "v1",
+                 "--published", stdout=StringIO())
+    assert Version.objects.get().is_published is True

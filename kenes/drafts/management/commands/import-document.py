@@ -37,6 +37,12 @@ class Command(BaseCommand):
         parser.add_argument("--kind", default="", choices=VersionKind.values, help="draft, in_force or adopted")
         parser.add_argument("--date", default="", help="version date YYYY-MM-DD (default: from the front matter)")
         parser.add_argument("--title", default="", help="document title in this language")
+        visibility = parser.add_mutually_exclusive_group()
+        visibility.add_argument(
+            "--unpublished", dest="published", action="store_false", default=None,
+            help="hide the version from the public (staff and admins still see it)",
+        )
+        visibility.add_argument("--published", dest="published", action="store_true", help="publish the version")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -48,6 +54,7 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 version_date=_iso_date(options["date"]) if options["date"] else None,
                 title=options["title"],
+                published=options["published"],
             )
         except DocumentImportError as exc:
             raise CommandError(str(exc)) from None
