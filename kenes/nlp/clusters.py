@@ -87,6 +87,8 @@ def terms(text: str) -> list[str]:
 
 def term_counts(term_lists: Sequence[list[str]]) -> sparse.csr_matrix:
     """Hashed term counts (len × N_FEATURES, float32 CSR)."""
+    if not term_lists:
+        return sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
     matrix: sparse.csr_matrix = _hasher.transform(term_lists)
     return matrix
 
