@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MAX_RANGE", "ArticleRef", "find_article_mentions", "find_article_refs"]
+__all__ = ["MAX_LIST", "MAX_RANGE", "ArticleRef", "find_article_mentions", "find_article_refs"]
 
 MAX_RANGE = 200
 
@@ -75,7 +75,12 @@ _COUNT_WORDS = (
 _ITEM = rf"{_N}(?!\s*{_COUNT_WORDS})"
 _RANGE_SEP = r"\s*-\s*|\s+(?:по|to|through|until)\s+"
 _LIST_SEP = r"\s*,\s*(?:(?:и|или|and|or|және|мен|пен|бен|немесе)\s+)?|\s+(?:и|или|and|or|және|мен|пен|бен|немесе|jäne|jane|jáne|zhane)\s+"
-_NUMLIST = rf"(?:{_ITEM})(?:(?:{_RANGE_SEP})(?:{_ITEM}))?(?:(?:{_LIST_SEP})(?:{_ITEM})(?:(?:{_RANGE_SEP})(?:{_ITEM}))?)*"
+# At most MAX_LIST items in one list: keeps matching linear on hostile "1, 1, 1, …" input.
+MAX_LIST = 20
+_NUMLIST = (
+    rf"(?:{_ITEM})(?:(?:{_RANGE_SEP})(?:{_ITEM}))?"
+    rf"(?:(?:{_LIST_SEP})(?:{_ITEM})(?:(?:{_RANGE_SEP})(?:{_ITEM}))?){{0,{MAX_LIST - 1}}}"
+)
 
 _KK_WORD = r"(?:[бb][аa][пpб]|bab|bap)[^\W\d_]*"
 _KK_PARAGRAPH = r"(?:тармақ|тармағ|тармак|тармаг|tarmaq|tarmağ|tarmaǵ|tarmak|tarmag)[^\W\d_]*"
@@ -95,7 +100,7 @@ _KK_COUNT_AFTER = re.compile(r"\s+(?:бар|жоқ|тұрады|қамтиды|�
 _RU_PARA_WORD = r"(?:п\.|пп\.|ч\.|пункт[а-я]*|подпункт[а-я]*|част[а-я]*|абзац[а-я]*)"
 _RU_ARTICLE = r"(?:стать[а-я]*|ст\.|ст\b)"
 _RU = re.compile(
-    rf"(?P<pre>{_RU_PARA_WORD}\s*(?P<pnum>{_N})(?:(?:{_LIST_SEP})(?:{_N}))*\s*,?\s*)?"
+    rf"(?P<pre>{_RU_PARA_WORD}\s*(?P<pnum>{_N})(?:(?:{_LIST_SEP})(?:{_N})){{0,{MAX_LIST}}}\s*,?\s*)?"
     rf"\b{_RU_ARTICLE}\s*(?:№\s*)?(?:с\s+)?(?P<nums>{_NUMLIST})"
     rf"(?P<post>\s*,?\s*{_RU_PARA_WORD}\s*(?P<pnum2>{_N}))?",
     re.IGNORECASE,
@@ -166,12 +171,14 @@ def find_article_mentions(text: str) -> list[ArticleRef]:
         paragraph = _to_int(match.group("pnum") or match.group("pnum2") or match.group("pnum3"))
         add(match, _numbers(match.group("nums")), paragraph, None)
 
-    # Longest first wins an overlap; then back in text order.
+    # Of overlapping candidates the longer wins (one left-to-right sweep).
     chosen: list[ArticleRef] = []
-    for ref in sorted(candidates, key=lambda r: (-(r.end - r.start), r.start)):
-        if all(ref.end <= other.start or ref.start >= other.end for other in chosen):
+    for ref in sorted(candidates, key=lambda r: (r.start, -(r.end - r.start))):
+        if not chosen or ref.start >= chosen[-1].end:
             chosen.append(ref)
-    return sorted(chosen, key=lambda r: r.start)
+        elif ref.end - ref.start > chosen[-1].end - chosen[-1].start:
+            chosen[-1] = ref
+    return chosen
 
 
 def find_article_refs(text: str) -> list[int]:
