@@ -32,6 +32,7 @@ batches are matched against an analysed corpus without redoing it (`DedupIndex.a
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -282,13 +283,19 @@ class DedupIndex:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> DedupIndex:
-        with np.load(Path(path), allow_pickle=False) as data:
-            if int(data["version"][0]) != STATE_VERSION or int(data["num_perm"][0]) != NUM_PERM \
-                    or int(data["seed"][0]) != SEED:
-                raise ValueError(f"{path}: incompatible dedup state (other version, permutations or seed)")
-            index = cls(data["keys"].astype(np.uint64), data["sigs"].astype(np.uint32),
-                        data["counts"].astype(np.int64), data["groups"].astype(np.uint64),
-                        float(data["threshold"][0]))
+        """Read a saved index; ValueError when the file is damaged or was written with other parameters."""
+        try:
+            with np.load(Path(path), allow_pickle=False) as data:
+                if int(data["version"][0]) != STATE_VERSION or int(data["num_perm"][0]) != NUM_PERM \
+                        or int(data["seed"][0]) != SEED:
+                    raise ValueError(f"{path}: incompatible dedup state (other version, permutations or seed)")
+                index = cls(data["keys"].astype(np.uint64), data["sigs"].astype(np.uint32),
+                            data["counts"].astype(np.int64), data["groups"].astype(np.uint64),
+                            float(data["threshold"][0]))
+        except FileNotFoundError:
+            raise
+        except (OSError, KeyError, IndexError, EOFError, zipfile.BadZipFile) as exc:
+            raise ValueError(f"{path}: damaged dedup state ({exc})") from exc
         n = len(index.keys)
         if index.sigs.shape != (n, NUM_PERM) or len(index.counts) != n or len(index.groups) != n:
             raise ValueError(f"{path}: damaged dedup state (array sizes disagree)")

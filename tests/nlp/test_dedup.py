@@ -244,3 +244,16 @@ def test_state_round_trip_keeps_arrays(tmp_path: Path) -> None:
     for name in ("keys", "sigs", "counts", "groups"):
         assert np.array_equal(getattr(index, name), getattr(loaded, name))
     assert json.dumps(loaded.threshold) == json.dumps(dedup.THRESHOLD)
+
+
+def test_truncated_state_file_is_a_clear_error(tmp_path: Path) -> None:
+    index = dedup.DedupIndex()
+    dedup.find_groups(kk_variants(), index=index)
+    path = tmp_path / "dedup.npz"
+    index.save(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="damaged"):
+        dedup.DedupIndex.load(path)
+    with pytest.raises(FileNotFoundError):
+        dedup.DedupIndex.load(tmp_path / "absent.npz")
