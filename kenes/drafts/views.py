@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from kenes.drafts.models import LANGS, Article, Document, Version, can_see_unpublished
@@ -194,6 +196,12 @@ class ArticleChange:
     moved_from: str = ""  # label of the old article whose text this one most resembles
     similarity: float = 0.0
 
+    @property
+    def diff_html(self) -> str:
+        """The diff as HTML: every piece of text escaped, changes wrapped in <ins>/<del>."""
+        tags = {"insert": "<ins>{}</ins>", "delete": "<del>{}</del>", "equal": "{}"}
+        return mark_safe("".join(tags[op].format(html.escape(text)) for op, text in self.diff))  # noqa: S308
+
 
 @dataclass
 class Comparison:
@@ -268,13 +276,13 @@ def compare_versions(old: Version, new: Version, language: str) -> Comparison:
         change = ArticleChange(label=article.label, status="changed", old=previous, new=article)
         words = word_set(new_text)
         same = similarity(words, old_words.get(key, frozenset()))
-        match, score = best_match(words, key)
-        change.diff = word_diff(old_text, new_text)
+        # Close to its namesake (>= 0.8): it cannot have moved; otherwise look for a closer old article.
+        match, score = best_match(words, key) if same < MOVED_MIN_SIMILARITY + 0.2 else (None, 0.0)
         if match is not None and score >= MOVED_MIN_SIMILARITY and score > same + 0.2:
             # the text moved here from another article: show the differences with that one
             change.moved_from, change.similarity = _label(match), score
             change.old = old_articles[match]
-            change.diff = word_diff(getattr(change.old, field_name), new_text)
+        change.diff = word_diff(getattr(change.old, field_name), new_text)
         result.changed.append(change)
     for key, article in old_articles.items():
         if key not in new_articles:

@@ -356,31 +356,37 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
         a = re.split(r"(\n+)", old)
         b = re.split(r"(\n+)", new)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    segments: list[tuple[str, str]] = []
+    ops: list[str] = []
+    texts: list[list[str]] = []
 
-    def add(op: str, text: str) -> None:
-        if not text:
+    def add(op: str, tokens: list[str]) -> None:
+        if not tokens:
             return
-        if segments and segments[-1][0] == op:
-            segments[-1] = (op, segments[-1][1] + text)
+        if ops and ops[-1] == op:
+            texts[-1].extend(tokens)
         else:
-            segments.append((op, text))
+            ops.append(op)
+            texts.append(list(tokens))
 
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            add("equal", "".join(a[i1:i2]))
+            add("equal", a[i1:i2])
         else:
-            add("delete", "".join(a[i1:i2]))
-            add("insert", "".join(b[j1:j2]))
-    return segments
+            add("delete", a[i1:i2])
+            add("insert", b[j1:j2])
+    return [(op, "".join(parts)) for op, parts in zip(ops, texts, strict=True)]
+
+
+_WORD3 = re.compile(r"\w{3,}")
 
 
 def word_set(text: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in re.findall(r"\w{3,}", text))
+    return frozenset(_WORD3.findall(text.lower()))
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     """Jaccard similarity of two word sets (cheap; used to detect moved/renumbered articles)."""
     if not a and not b:
         return 1.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b) if len(a) < len(b) else len(b & a)
+    return shared / (len(a) + len(b) - shared)
