@@ -11,7 +11,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from kenes.media.models import ExtractedProposal, NewsArticle, NewsArticleSource, NewsSource, fingerprint
 from kenes.nlp.news import extract, find_outlet
@@ -120,7 +119,7 @@ def ingest_path(*, path: Path) -> FileReport:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return FileReport(str(path), error=_("file is larger than %(limit)s bytes") % {"limit": MAX_BYTES})
+            return FileReport(str(path), error=f"file is larger than {MAX_BYTES} bytes")
         data = path.read_bytes()
     except OSError as exc:
         return FileReport(str(path), error=exc.strerror or str(exc))
