@@ -10,6 +10,12 @@ import pytest
 from django.utils import timezone
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """The shared `users` fixture hashes ten passwords per test; a fast hasher keeps the role matrix quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def campaign(db: Any) -> dict[str, Any]:
     from kenes.campaign.models import Coalition, Event, Level, Plan, PlanTarget
