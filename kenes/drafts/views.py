@@ -293,7 +293,8 @@ def compare_versions(old: Version, new: Version, language: str) -> Comparison:
 
 
 def _common_language(old: Version, new: Version, wanted: str) -> tuple[str, list[str]]:
-    common = [lang for lang in old.languages() if lang in new.languages()]
+    in_new = new.languages()
+    common = [lang for lang in old.languages() if lang in in_new]
     if wanted in common:
         return wanted, common
     return (common[0] if common else wanted), common
