@@ -53,10 +53,15 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _actor(user: Any) -> Any:
+    """The user to record, or None for the system (commands, demo loader)."""
+    return user if user is not None and user.is_authenticated else None
+
+
 def record_change(*, user: Any, action: str, obj: Any, region: str, before: dict[str, Any] | None = None,
                   after: dict[str, Any] | None = None) -> ChangeRecord:
     return ChangeRecord.objects.create(
-        user=user if user is not None and user.is_authenticated else None, action=action,
+        user=_actor(user), action=action,
         object_type=type(obj).__name__, object_id=obj.pk, region=region,
         before=_jsonable(before or {}), after=_jsonable(after or {}),
     )
@@ -96,7 +101,7 @@ def create_organisation(*, user: Any, name: str, kind: str, region: str = "",
 def create_event(*, user: Any, coalition: Coalition, region: str, values: dict[str, Any],
                  plan: Plan | None = None) -> Event:
     with transaction.atomic():
-        event = Event(coalition=coalition, plan=plan, region=region, created_by=user if user.is_authenticated else None)
+        event = Event(coalition=coalition, plan=plan, region=region, created_by=_actor(user))
         for name in EVENT_FIELDS:
             if name in values:
                 setattr(event, name, values[name])
@@ -190,7 +195,7 @@ def import_plan(*, user: Any, plan: Plan, data: bytes, filename: str = "") -> Im
         event = existing.get(row.key)
         if event is None:
             to_create.append(Event(coalition=coalition, plan=plan, import_key=row.key, region=region,
-                                   created_by=user if user is not None and user.is_authenticated else None, **values))
+                                   created_by=_actor(user), **values))
             continue
         if all(getattr(event, name) == value for name, value in values.items()) and event.plan_id == plan.pk:
             result.unchanged += 1
@@ -292,7 +297,7 @@ def report_event(*, user: Any, event: Event, attendance: int, audiences: list[st
         report.questions = questions
         report.summary = summary
         report.media_links = list(media_links or [])
-        report.reported_by = user if user.is_authenticated else None
+        report.reported_by = _actor(user)
         report.reported_at = timezone.now()
         report.save()
         status_before = event.status
@@ -322,7 +327,7 @@ def report_event(*, user: Any, event: Event, attendance: int, audiences: list[st
         for photo in photos or []:
             stored = EventPhoto(event=event, content_type=photo.info.content_type, size=len(photo.data),
                                 width=photo.info.width, height=photo.info.height,
-                                uploaded_by=user if user.is_authenticated else None)
+                                uploaded_by=_actor(user))
             stored.image.save(photo.name, ContentFile(photo.data), save=False)
             stored.save()
         after = model_to_dict(report, exclude=["id", "event"])
