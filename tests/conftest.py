@@ -29,6 +29,12 @@ def _no_rate_limits(settings: Any, request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    """Hashing ten passwords a test with PBKDF2 costs seconds; tests need no strong hashes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings: Any) -> None:
     """Templates render without a collectstatic manifest in tests."""
     settings.STORAGES = {
