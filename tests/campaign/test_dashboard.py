@@ -110,7 +110,7 @@ def test_exports(client: Any, users: dict[str, Any], campaign: dict[str, Any]) -
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[1][2:5] == (10, 6, 2)
-    assert values[0][0] == "Section"
+    assert len(values[0]) == 9
 
 
 def test_spreadsheet_cells_cannot_start_a_formula() -> None:
