@@ -209,7 +209,9 @@ def get_article(request: HttpRequest, slug: str, name: str, label: str) -> dict[
     return article_full(article, article.public_proposals)  # type: ignore[attr-defined]
 
 
-@router.get("/articles/{article_id}", response={200: ArticleOut, 404: ErrorOut}, summary="One article by its id")
+@router.get(
+    "/articles/{article_id}", response={200: ArticleOut, 404: ErrorOut, 422: ErrorOut}, summary="One article by its id",
+)
 def get_article_by_id(request: HttpRequest, article_id: int) -> dict[str, object]:
     article = (
         Article.objects.filter(pk=article_id, version__is_published=True)

@@ -15,10 +15,12 @@ from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as Answer
 
 from kenes.api.auth import TokenAuth
 from kenes.api.common import ApiError, ErrorOut, not_found
 from kenes.drafts.models import Article, Version
+from kenes.proposals.actions import SubmissionClosed, SubmissionError, submit_proposal
 from kenes.proposals.models import Channel, Kind, Proposal, ReceiptEntry, Status, normalize_receipt_code
 from kenes.ratelimit import request_allowed
 from kenes.regions import REGION_SLUGS
@@ -36,13 +38,13 @@ class ProposalOut(Schema):
     version_id: int
     article: str | None = Field(description="The article's number (\"8\", \"83-1\"); null: the draft as a whole.")
     article_id: int | None
-    kind: str
+    kind: str = Field(description="amend, add, delete or comment.")
     text: str = Field(description="The proposal's text with personal data (IIN, phones, e-mails) masked.")
     language: str
     region: str
-    channel: str
-    status: str
-    answer_text: str
+    channel: str = Field(description="web, api, import, meeting or media.")
+    status: str = Field(description="new, under_review, accepted, partly_accepted, rejected or noted.")
+    answer_text: str = Field(description="The official answer, once there is one.")
     answered_at: datetime | None
     support_count: int
     created_at: datetime
@@ -248,7 +250,7 @@ def resolve_target(payload: ProposalIn) -> tuple[Version, Article | None]:
 @router.post(
     "/proposals",
     auth=TokenAuth(),
-    response={200: ProposalCreated, 201: ProposalCreated, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+    response={200: ProposalCreated, 201: ProposalCreated, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
               422: ErrorOut, 429: ErrorOut},
     summary="Submit a proposal (needs an API token)",
     description=(
@@ -257,9 +259,7 @@ def resolve_target(payload: ProposalIn) -> tuple[Version, Article | None]:
         "429 beyond the submission rate (per user and per IP address)."
     ),
 )
-def create_proposal(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
-    from kenes.proposals.actions import SubmissionClosed, SubmissionError, submit_proposal
-
+def create_proposal(request: HttpRequest, payload: ProposalIn) -> Answer[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     if not request_allowed(request, "api-submit", settings.KENES_SUBMIT_RATE):
         raise ApiError(429, "rate_limited", _("Too many proposals in a short time. Please try again later."))
@@ -282,4 +282,4 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> tuple[int, dic
         "receipt_url": web_url("proposals:receipt", proposal.receipt_code),
         "proposal": proposal_out(proposal),
     }
-    return (201 if created else 200), body
+    return Answer(201 if created else 200, body)
