@@ -68,26 +68,45 @@ STATE_FILE = "dedup.npz"
 _LANG_CODE = {lang: i for i, lang in enumerate(LANGUAGES)}
 _SCRIPT_CODE = {script: i for i, script in enumerate(SCRIPTS)}
 _THEME_BIT = {slug: 1 << i for i, slug in enumerate(THEMES)}
-_FOLD_CACHE_MAX = 500_000
-_fold_cache: dict[str, str] = {}
+_WORD_CACHE_MAX = 1_000_000
+_word_cache: dict[str, tuple[str, tuple[int, ...]]] = {}
 
 
-def fast_fold(text: str) -> str:
-    """`text.fold` word by word through a cache (words repeat across a corpus).
+def word_features(word: str) -> tuple[str, tuple[int, ...]]:
+    """(folded form, hashed search-term columns) of a whitespace-separated word, cached.
 
-    Same result as `fold(text)` (fold works word by word: every rule it applies stays inside a
-    whitespace-separated word), about 8× cheaper on large batches; checked against `fold` in tests."""
-    cache = _fold_cache
-    if len(cache) > _FOLD_CACHE_MAX:
-        cache.clear()
-    out = []
-    for word in text.split():
-        folded = cache.get(word)
-        if folded is None:
-            folded = cache[word] = fold(word)
-        if folded:
-            out.append(folded)
-    return " ".join(out)
+    One dictionary lookup per word gives both the duplicate-matching key (`dedup.text_key`) and the
+    clustering features (`clusters.term_counts(clusters.terms(...))`); words repeat across a corpus,
+    so fold, tokenize, stemming and hashing run once per distinct word."""
+    info = _word_cache.get(word)
+    if info is None:
+        if len(_word_cache) > _WORD_CACHE_MAX:
+            _word_cache.clear()
+        info = (fold(word), tuple(clusters.feature_of_cached(t) for t in clusters.terms(word)))
+        _word_cache[word] = info
+    return info
+
+
+def keys_and_features(texts: Iterable[str]) -> tuple[list[str], sparse.csr_matrix]:
+    """The folded matching key of each text and its hashed term counts, in one pass over its words."""
+    keys: list[str] = []
+    columns: list[int] = []
+    indptr = [0]
+    cache = _word_cache
+    for text in texts:
+        parts = []
+        for word in text.split():
+            info = cache.get(word) or word_features(word)
+            if info[0]:
+                parts.append(info[0])
+            columns.extend(info[1])
+        keys.append(" ".join(parts))
+        indptr.append(len(columns))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(columns), dtype=np.float32), np.array(columns, dtype=np.int32), np.array(indptr, dtype=np.int64)),
+        shape=(len(keys), clusters.N_FEATURES))
+    matrix.sum_duplicates()
+    return keys, matrix
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,8 +159,6 @@ def analyze_lines(lines: Sequence[tuple[int, int, bytes | Mapping[str, Any] | No
     chunk = Chunk()
     languages = bytearray()
     scripts = bytearray()
-    keys: list[str] = []
-    term_lists: list[list[str]] = []
     texts: list[str] = []
     for line_no, offset, raw in lines:
         if raw is None:
@@ -179,14 +196,11 @@ def analyze_lines(lines: Sequence[tuple[int, int, bytes | Mapping[str, Any] | No
         for slug in themes_of(text):
             mask |= _THEME_BIT.get(slug, 0)
         chunk.themes.append(mask)
-        keys.append(fast_fold(text))
-        term_lists.append(clusters.terms(text))
-        if keep_texts:
-            texts.append(text)
+        texts.append(text)
     chunk.languages = bytes(languages)
     chunk.scripts = bytes(scripts)
+    keys, chunk.terms = keys_and_features(texts)
     chunk.signatures = dedup.signatures_of_keys(keys)
-    chunk.terms = clusters.term_counts(term_lists)
     chunk.texts = texts if keep_texts else None
     chunk.seconds = time.perf_counter() - started
     return chunk

@@ -255,3 +255,14 @@ def test_arbitrary_lines_never_crash_the_per_text_stage(lines: list[bytes]) -> N
     chunk = pipeline.analyze_lines(items)
     assert len(chunk.ids) + len(chunk.errors) == len(lines)
     assert chunk.signatures is not None and len(chunk.signatures) == len(chunk.ids)
+
+
+def test_one_pass_keys_and_features_equal_the_public_functions() -> None:
+    from kenes.nlp import clusters, dedup
+
+    texts = [record["text"] for record, _ in corpus.records(800, seed=31)]
+    texts += ["", "  ", "Бiз «Қазақстан»\u200b — ел!", "8-бапқа өзгеріс, статья 6; Article 32.", "İstanbul ǵ a' sh"]
+    keys, matrix = pipeline.keys_and_features(texts)
+    assert keys == [dedup.text_key(t) for t in texts]
+    expected = clusters.term_counts([clusters.terms(t) for t in texts])
+    assert (matrix != expected).nnz == 0
