@@ -92,6 +92,12 @@ LATIN_ORG = re.compile(r"(?<![\w-])((?:[A-Z][\w.+-]*|e-[A-Za-z]+)(?:\s[A-Z][\w.+
 ARTICLE_FALLBACK = re.compile(r"(\d{1,3})\s*-\s*(?:бап|баб)\w*|стать\w*\s+(\d{1,3})|ст\.\s*(\d{1,3})", re.IGNORECASE)
 
 
+def find_outlet(text: str) -> str:
+    """The outlet a story credits ("деп хабарлайды BAQ.KZ", "сообщает Kazinform")."""
+    match = OUTLET_RE.search(text)
+    return match.group(1).rstrip(".") if match else ""
+
+
 def detect_language(text: str) -> str:
     letters = [ch for ch in text.lower() if ch.isalpha()]
     if not letters:
@@ -256,8 +262,8 @@ def _nominative(first: str, last: str, language: str) -> tuple[str, str]:
     return first, _strip_kk_case(last)
 
 
-def _role_before(text: str, start: int) -> str:
-    segment = text[max(0, start - 200):start]
+def _role_before(text: str, start: int, floor: int = 0) -> str:
+    segment = text[max(0, floor, start - 200):start]
     segment = re.split(r"[.!?;:()\n–—]|,(?=\s)|\s-\s", segment)[-1]
     words = segment.split()
     if not words:
@@ -268,7 +274,7 @@ def _role_before(text: str, start: int) -> str:
     for index, word in enumerate(reversed(words)):
         folded = fold(word).strip("«»\",")
         if folded in lex.ROLE_STOP or (index and re.search(r"(нда|нде|да|де|та|те)$", folded)
-                                       and folded not in ROLE_HEADS and len(folded) > 5):
+                                       and folded not in ROLE_HEADS and len(folded) > 5 and word[:1].islower()):
             break
         kept.append(word)
         if len(kept) >= 10:
@@ -294,7 +300,8 @@ def find_people(text: str, language: str, blocked: list[tuple[int, int]]) -> lis
             continue
         if gazetteer.find_places(first) or gazetteer.find_places(last):
             continue
-        role = _role_before(text, match.start())
+        previous_end = max((e for p in people.values() for _s, e in p["spans"] if e <= match.start()), default=0)
+        role = _role_before(text, match.start(), previous_end)
         first_known = f_fold in lex.FIRST_NAMES or f_fold[:-1] in lex.FIRST_NAMES or f_fold.split("-")[0] in \
             lex.FIRST_NAMES
         surname_shape = re.search(lex.SURNAME_SHAPES, fold(_strip_kk_case(last))) is not None
@@ -547,8 +554,7 @@ def extract(doc: RawDocument) -> dict[str, Any]:
     text = title + "\n" + body
     language = detect_language(text)
     year = int(doc.date[:4]) if doc.date[:4].isdigit() else Date.today().year
-    outlet_match = OUTLET_RE.search(text)
-    outlet = doc.outlet or (outlet_match.group(1).rstrip(".") if outlet_match else "")
+    outlet = doc.outlet or find_outlet(text)
     orgs = find_organizations(text)
     org_spans = [(s, e) for s, e, _ in orgs]
     quotes = [(s, e) for s, e, _ in quoted(text)]

@@ -20,6 +20,9 @@ SEED_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*(.*)$")
 ISO_DATE = re.compile(r"\b(20\d{2})-(\d{2})-(\d{2})")
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 BROKEN_HYPHEN = re.compile(r"(\w)-\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])")
+# "партияныңАтқарушы", "өтті.Оның": words glued by a lost space (a long lower-case run, then a capital)
+GLUED_WORDS = re.compile(r"([а-яёәғқңөұүһі]{5,})([А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі])")
+GLUED_SENTENCES = re.compile(r"([а-яёәғқңөұүһі]{2,}[.!?])([А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі])")
 SPACES = re.compile(r"[ \t\u00a0\u202f]+")
 
 
@@ -71,6 +74,8 @@ def clean(text: str) -> str:
     """Tidy whitespace; rejoin names broken after a hyphen ("Қасым- Жомарт")."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = BROKEN_HYPHEN.sub(r"\1-", text)
+    text = GLUED_WORDS.sub(r"\1 \2", text)
+    text = GLUED_SENTENCES.sub(r"\1 \2", text)
     lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
