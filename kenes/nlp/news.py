@@ -12,19 +12,17 @@ shared/data/gold/seeds_news.json plus `title`, `outlet`, `proposals`, `vague_fig
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date as Date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kenes.nlp import gazetteer
+from kenes.nlp import articles, gazetteer
 from kenes.nlp import news_lexicon as lex
 from kenes.nlp.gazetteer import DAT, LOC, fold
 from kenes.nlp.news_io import NewsFormatError, RawDocument, read_documents
@@ -89,7 +87,6 @@ KK_ORG_CASES = {"", "ның", "нің", "на", "не", "нда", "нде", "н�
 RU_NAMED_ORG = re.compile(r"(?<![\w«\"])((?:" + "|".join(lex.RU_ORG_HEADS) + r")(?:\s+[а-яё-]+){1,4}?\s+"
                           rf"{CAP}[а-яё]*)(?=[\s,.;:)]|$)")
 LATIN_ORG = re.compile(r"(?<![\w-])((?:[A-Z][\w.+-]*|e-[A-Za-z]+)(?:\s[A-Z][\w.+-]*){0,3})\s+([а-яәғқңөұүһі]+)")
-ARTICLE_FALLBACK = re.compile(r"(\d{1,3})\s*-\s*(?:бап|баб)\w*|стать\w*\s+(\d{1,3})|ст\.\s*(\d{1,3})", re.IGNORECASE)
 
 
 def find_outlet(text: str) -> str:
@@ -388,27 +385,9 @@ def find_dates(text: str, year: int) -> list[dict[str, Any]]:
     return found
 
 
-@cache
-def _shared_article_parser() -> Callable[[str], list[int]] | None:
-    """The analysis engine's parser (kenes.nlp.articles) when it is installed; else the local rule."""
-    try:
-        module = importlib.import_module("kenes.nlp.articles")
-    except ImportError:
-        return None
-    parser = getattr(module, "find_article_refs", None)
-    return parser if callable(parser) else None
-
-
 def find_article_refs(text: str) -> list[int]:
-    parser = _shared_article_parser()
-    if parser is not None:
-        return [int(n) for n in parser(text)]
-    refs: list[int] = []
-    for match in ARTICLE_FALLBACK.finditer(text):
-        number = int(next(g for g in match.groups() if g))
-        if number not in refs:
-            refs.append(number)
-    return refs
+    """Article numbers cited in the text (the analysis engine's parser, kenes.nlp.articles)."""
+    return [int(n) for n in articles.find_article_refs(text)]
 
 
 # ---------------------------------------------------------------- the rest
@@ -605,7 +584,7 @@ def extract(doc: RawDocument) -> dict[str, Any]:
         "formats": find_formats(names_masked, event_types),
         "people": [{"name": p["name"], "role": p["role"]} for p in people],
         "organizations": unique_organizations(orgs),
-        "figures": [{k: f[k] for k in ("value", "qualifier", "unit", "text")} for f in unique_figures],
+        "figures": [{k: f[k] for k in ("value", "qualifier", "unit", "text", "vague")} for f in unique_figures],
         "vague_figures": [{k: f[k] for k in ("qualifier", "unit", "text", "vague")} for f in vague],
         "dates_mentioned": [{"date": d["date"], "what": d["what"], "text": d["text"]} for d in dates],
         "article_refs": refs,
