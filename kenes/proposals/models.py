@@ -4,14 +4,56 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import secrets
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kenes.drafts.models import Article, Version
+from kenes.nlp.pii import mask_name, mask_personal_data
+
+# Receipt codes: 10 symbols of Crockford's base32 (no I, L, O, U: nothing to misread), 50 random
+# bits from `secrets`, shown in groups as KX4F-9QZ2-M7 (12 characters with the dashes).
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECEIPT_LENGTH = 10
+_RECEIPT_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_RECEIPT_JUNK = re.compile(r"[\s\-_.]+")
+
+
+def generate_receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalize_receipt_code(value: str) -> str | None:
+    """A receipt code as typed by a person (any case, spaces, O for 0, I or L for 1) in its
+    canonical grouped form, or None when it cannot be one."""
+    raw = _RECEIPT_JUNK.sub("", (value or "")[:40]).upper().translate(_RECEIPT_READ_AS)
+    if len(raw) != RECEIPT_LENGTH or any(ch not in RECEIPT_ALPHABET for ch in raw):
+        return None
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+MAX_QUERY_TERMS = 12
+
+
+def query_terms(query: str) -> list[str]:
+    """The stemmed, folded terms of a search query (word characters only, so they are safe to
+    quote in FTS5 and tsquery syntax); the same `search_terms` feed the index."""
+    from kenes.nlp.text import search_terms
+
+    terms: list[str] = []
+    for term in search_terms((query or "")[:500]):
+        for piece in re.findall(r"\w+", term):
+            if piece not in terms:
+                terms.append(piece)
+    return terms[:MAX_QUERY_TERMS]
 
 
 class Kind(models.TextChoices):
@@ -67,6 +109,31 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
 
     def in_region(self, region: str) -> ProposalQuerySet:
         return self.filter(region=region)
+
+    def search(self, query: str) -> ProposalQuerySet:
+        """Full-text search over `search_text`: every query term must match (as a prefix of an
+        indexed term). FTS5 on SQLite, a GIN-indexed tsvector ('simple' config) on PostgreSQL;
+        the stemming is ours (kenes.nlp.text.search_terms) on both sides."""
+        terms = query_terms(query)
+        if not terms:
+            return self.none()
+        vendor = connections[self.db].vendor
+        if vendor == "postgresql":
+            tsquery = " & ".join(f"'{term}':*" for term in terms)
+            condition = RawSQL(
+                "to_tsvector('simple', \"proposals_proposal\".\"search_text\") @@ to_tsquery('simple', %s)",
+                [tsquery], output_field=models.BooleanField(),
+            )
+            return self.filter(condition)
+        if vendor == "sqlite":
+            match = " ".join(f'"{term}"*' for term in terms)
+            return self.filter(id__in=RawSQL(
+                "SELECT rowid FROM proposals_proposal_fts WHERE proposals_proposal_fts MATCH %s", [match],
+            ))
+        result = self
+        for term in terms:
+            result = result.filter(search_text__contains=term)
+        return result
 
 
 class Proposal(models.Model):
@@ -133,7 +200,7 @@ class Proposal(models.Model):
         return {
             "receipt": self.receipt_code,
             "version": self.version_id,
-            "article": self.article.number if self.article_id and self.article else None,
+            "article": self.article.label if self.article_id and self.article else None,
             "kind": self.kind,
             "text": self.text,
             "region": self.region,
@@ -141,12 +208,54 @@ class Proposal(models.Model):
             "author": self.author_id,
             "source": self.source,
             "source_id": self.source_id,
-            "created_at": self.created_at.isoformat(),
+            "created_at": self.created_at.astimezone(UTC).isoformat(),
         }
 
     def content_hash(self) -> str:
         payload = json.dumps(self.canonical_content(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    # Personal data: masked for the public, the original for those who need it.
+    def public_text(self) -> str:
+        return mask_personal_data(self.text)
+
+    def public_author_name(self) -> str:
+        return mask_name(self.author_name)
+
+    def text_for(self, user: Any) -> str:
+        if user is not None and getattr(user, "is_authenticated", False) and user.can_see_personal_data:
+            return self.text
+        return self.public_text()
+
+    def author_name_for(self, user: Any) -> str:
+        if user is not None and getattr(user, "is_authenticated", False) and user.can_see_personal_data:
+            return self.author_name
+        return self.public_author_name()
+
+    def is_author(self, user: Any) -> bool:
+        return bool(user is not None and getattr(user, "is_authenticated", False) and self.author_id == user.pk)
+
+
+class ProposalChange(models.Model):
+    """One recorded change by a moderator or analyst: who, when, which field, before and after."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="changes", verbose_name=_("proposal"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("changed by"),
+    )
+    field = models.CharField(_("field"), max_length=40)
+    before = models.TextField(_("before"), blank=True)
+    after = models.TextField(_("after"), blank=True)
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal change")
+        verbose_name_plural = _("proposal changes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.field}"
 
 
 class Support(models.Model):
@@ -156,6 +265,9 @@ class Support(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="support_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.proposal_id}"
 
 
 class AppendOnlyError(Exception):
@@ -184,13 +296,8 @@ class ReceiptEntry(models.Model):
 
     GENESIS = "0" * 64
 
-    @staticmethod
-    def compute_entry_hash(seq: int, receipt_code: str, content_hash: str, prev_hash: str, created_at: str) -> str:
-        payload = f"{seq}|{receipt_code}|{content_hash}|{prev_hash}|{created_at}"
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-    def expected_hash(self) -> str:
-        return self.compute_entry_hash(self.seq, self.receipt_code, self.content_hash, self.prev_hash, self.created_at.isoformat())
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.receipt_code}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -199,3 +306,13 @@ class ReceiptEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("receipt log entries cannot be deleted")
+
+    @staticmethod
+    def compute_entry_hash(seq: int, receipt_code: str, content_hash: str, prev_hash: str, created_at: str) -> str:
+        payload = f"{seq}|{receipt_code}|{content_hash}|{prev_hash}|{created_at}"
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def expected_hash(self) -> str:
+        return self.compute_entry_hash(
+            self.seq, self.receipt_code, self.content_hash, self.prev_hash, self.created_at.astimezone(UTC).isoformat(),
+        )

@@ -1,0 +1,467 @@
+"""Reading proposal files (CSV, XLSX, JSONL) for `kenes import-proposals`.
+
+- CSV: UTF-8 with or without BOM, or cp1251 (detected: the whole file must decode as UTF-8,
+  otherwise cp1251); comma, semicolon or tab (detected on the first lines). A record with broken
+  quoting that swallows the following lines is reported at its first line and reading resumes on
+  the next line.
+- XLSX: the first sheet (openpyxl, read-only); the first non-empty row is the header.
+- JSONL: one JSON object per line.
+
+Column names are matched case-insensitively against built-in English, Kazakh and Russian aliases
+(`--mapping text=Мәтін,region=Өңір` overrides them). Rows without an id get `row-<n>` as their
+source id, so rerunning the same file is idempotent too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from kenes.drafts.models import Article, Version
+from kenes.nlp.text import normalize
+from kenes.proposals.actions import SubmissionError, create_proposals, prepare_proposal
+from kenes.proposals.models import Channel, Kind, Proposal
+from kenes.regions import all_regions
+
+FIELDS = ("id", "text", "article", "region", "kind", "created_at", "author", "channel")
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "source_id", "external_id", "number", "no", "№", "нөмір", "номер", "ид", "идентификатор"),
+    "text": ("text", "proposal", "body", "message", "мәтін", "ұсыныс", "ұсыныс мәтіні", "текст", "предложение",
+             "текст предложения", "содержание"),
+    "article": ("article", "article_number", "бап", "бап нөмірі", "статья", "номер статьи"),
+    "region": ("region", "oblast", "өңір", "облыс", "аймақ", "регион", "область"),
+    "kind": ("kind", "type", "түрі", "тип", "вид"),
+    "created_at": ("created_at", "date", "created", "submitted_at", "күні", "уақыты", "дата", "дата подачи"),
+    "author": ("author", "author_name", "name", "автор", "аты-жөні", "аты", "фио", "имя", "заявитель"),
+    "channel": ("channel", "арна", "канал"),
+}
+KIND_WORDS: dict[str, str] = {
+    "amend": Kind.AMEND, "amendment": Kind.AMEND, "өзгерту": Kind.AMEND, "өзгеріс": Kind.AMEND,
+    "изменить": Kind.AMEND, "изменение": Kind.AMEND, "поправка": Kind.AMEND,
+    "add": Kind.ADD, "addition": Kind.ADD, "қосу": Kind.ADD, "толықтыру": Kind.ADD, "добавить": Kind.ADD,
+    "дополнение": Kind.ADD, "дополнить": Kind.ADD,
+    "delete": Kind.DELETE, "remove": Kind.DELETE, "алып тастау": Kind.DELETE, "жою": Kind.DELETE,
+    "исключить": Kind.DELETE, "удалить": Kind.DELETE, "исключение": Kind.DELETE,
+    "comment": Kind.COMMENT, "пікір": Kind.COMMENT, "ескерту": Kind.COMMENT, "комментарий": Kind.COMMENT,
+    "замечание": Kind.COMMENT, "мнение": Kind.COMMENT,
+}
+HISTORICAL = {Channel.IMPORT.value, Channel.MEETING.value, Channel.MEDIA.value}
+MAX_CELL = 100_000  # characters; longer cells are refused (the text limit is far lower anyway)
+MAX_RECORD_LINES = 200  # a CSV record spanning more physical lines is treated as broken quoting
+DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
+                "%Y-%m-%d", "%d/%m/%Y", "%d/%m/%Y %H:%M")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (empty, binary, unknown format, no text column)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    created: int = 0
+    already_present: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    file_format: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+
+    def reject(self, row: int, reason: str) -> None:
+        self.rejected += 1
+        self.errors.append(RowError(row, reason))
+
+
+# ---------------------------------------------------------------- detection and reading
+
+
+def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
+    if encoding != "auto":
+        try:
+            return data.decode("utf-8-sig" if encoding.replace("_", "-").lower() == "utf-8" else encoding), encoding
+        except (UnicodeDecodeError, LookupError) as error:
+            raise ImportFileError(f"cannot decode the file as {encoding}: {error}") from error
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1251"), "cp1251"
+    except UnicodeDecodeError as error:
+        raise ImportFileError("the file is neither UTF-8 nor cp1251 text") from error
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) // 20
+
+
+def detect_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        first = text.splitlines()[0] if text else ""
+        counts = {d: first.count(d) for d in (",", ";", "\t")}
+        return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def detect_format(path: Path, data: bytes) -> str:
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"} or data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if suffix in {".jsonl", ".ndjson"}:
+        return "jsonl"
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return "csv"
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "jsonl" if stripped.startswith(b"{") else "csv"
+
+
+Row = tuple[int, dict[str, Any]] | RowError
+
+
+def read_csv(text: str, delimiter: str) -> Iterator[Row]:
+    """(line number, {header: value}) per record, or a RowError. Header is the first record."""
+    lines = text.splitlines(keepends=True)
+    position = 0  # index of the next physical line to read
+
+    def reader_from(start: int) -> tuple[Any, Callable[[], int]]:
+        counter = {"next": start}
+
+        def feed() -> Iterator[str]:
+            while counter["next"] < len(lines):
+                counter["next"] += 1
+                yield lines[counter["next"] - 1]
+
+        return csv.reader(feed(), delimiter=delimiter, strict=False), lambda: counter["next"]
+
+    reader, consumed = reader_from(position)
+    header: list[str] | None = None
+    while True:
+        start = consumed()
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field limit" in str(error):
+                yield RowError(start + 1, f"a cell is longer than {MAX_CELL} characters")
+            else:
+                yield RowError(start + 1, f"unreadable CSV record: {error}")
+            reader, consumed = reader_from(start + 1)
+            continue
+        end = consumed()
+        span = end - start
+        too_big = any(len(cell) > MAX_CELL for cell in record)
+        if header is None:
+            if not any(cell.strip() for cell in record):
+                continue
+            header = [normalize(cell) for cell in record]
+            continue
+        if not any(cell.strip() for cell in record):
+            continue
+        extra = record[len(header):]
+        short = len(record) < len(header)
+        if span > 1 and (too_big or short or span > MAX_RECORD_LINES or any(c.strip() for c in extra)):
+            yield RowError(start + 1, "broken quoting: an unclosed quote runs over the following lines")
+            reader, consumed = reader_from(start + 1)
+            continue
+        if too_big:
+            yield RowError(start + 1, f"a cell is longer than {MAX_CELL} characters")
+            continue
+        if any(c.strip() for c in extra):
+            yield RowError(start + 1, f"{len(record)} columns where the header has {len(header)}")
+            continue
+        yield start + 1, dict(zip(header, record, strict=False))
+
+
+def read_jsonl(text: str) -> Iterator[Row]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_CELL * 2:
+            yield RowError(number, "the line is too long")
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as error:
+            yield RowError(number, f"not valid JSON: {error}")
+            continue
+        if not isinstance(value, dict):
+            yield RowError(number, "not a JSON object")
+            continue
+        yield number, value
+
+
+def read_xlsx(data: bytes) -> Iterator[Row]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError(f"not a readable XLSX workbook: {error}") from error
+    try:
+        sheet = workbook.worksheets[0]
+        header: list[str] | None = None
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = ["" if v is None else v for v in values]
+            if not any(str(c).strip() for c in cells):
+                continue
+            if header is None:
+                header = [normalize(str(c)) for c in cells]
+                continue
+            if any(isinstance(c, str) and len(c) > MAX_CELL for c in cells):
+                yield RowError(number, f"a cell is longer than {MAX_CELL} characters")
+                continue
+            yield number, dict(zip(header, cells, strict=False))
+    finally:
+        workbook.close()
+
+
+def read_rows(path: Path, report: ImportReport, *, encoding: str = "auto", delimiter: str = "auto") -> Iterator[Row]:
+    data = path.read_bytes()
+    if not data.strip():
+        raise ImportFileError("the file is empty")
+    report.file_format = detect_format(path, data)
+    if report.file_format == "xlsx":
+        return read_xlsx(data)
+    if looks_binary(data):
+        raise ImportFileError("the file looks binary, not CSV, XLSX or JSONL")
+    text, report.encoding = decode(data, encoding)
+    if report.file_format == "jsonl":
+        return read_jsonl(text)
+    report.delimiter = detect_delimiter(text) if delimiter == "auto" else delimiter
+    return read_csv(text, report.delimiter)
+
+
+# ---------------------------------------------------------------- mapping rows to proposals
+
+
+def parse_mapping(value: str) -> dict[str, str]:
+    """'text=Мәтін,region=Өңір' -> {"text": "мәтін", "region": "өңір"} (column names lowercased)."""
+    mapping: dict[str, str] = {}
+    for part in (value or "").split(","):
+        if not part.strip():
+            continue
+        key, sep, column = part.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in FIELDS or not column.strip():
+            raise ImportFileError(f"bad mapping {part.strip()!r}: use field=Column with fields {', '.join(FIELDS)}")
+        mapping[key] = normalize(column).lower()
+    return mapping
+
+
+def resolve_columns(keys: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    """Field -> the row key holding it."""
+    by_lower = {normalize(str(k)).lower(): k for k in keys}
+    columns: dict[str, str] = {}
+    for name in FIELDS:
+        if name in mapping:
+            if mapping[name] not in by_lower:
+                raise ImportFileError(f"--mapping: no column {mapping[name]!r} for {name} in the file")
+            columns[name] = by_lower[mapping[name]]
+            continue
+        for alias in ALIASES[name]:
+            if alias in by_lower:
+                columns[name] = by_lower[alias]
+                break
+    return columns
+
+
+def _region_key(value: str) -> str:
+    return re.sub(r"[^\w]+", " ", normalize(value).lower()).strip()
+
+
+_REGION_SUFFIXES = (" облысы", " область", " region", " обл", " қаласы", " город", " city")
+
+
+def region_lookup() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for region in all_regions():
+        for name in (region.slug, region.name_kk, region.name_ru, region.name_en):
+            key = _region_key(name)
+            table[key] = region.slug
+            for suffix in _REGION_SUFFIXES:
+                if key.endswith(suffix):
+                    table[key[: -len(suffix)].strip()] = region.slug
+    return table
+
+
+def resolve_region(value: str, table: dict[str, str]) -> str | None:
+    key = _region_key(value)
+    if not key:
+        return ""
+    if key in table:
+        return table[key]
+    for prefix in ("г ", "город ", "г. "):
+        if key.startswith(prefix) and key[len(prefix):] in table:
+            return table[key[len(prefix):]]
+    return None
+
+
+def parse_datetime_value(value: Any) -> datetime | None:
+    moment: datetime | None = None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            for pattern in DATE_FORMATS:
+                try:
+                    moment = datetime.strptime(text, pattern)
+                    break
+                except ValueError:
+                    continue
+        if moment is None:
+            raise ValueError(f"unreadable date {text[:40]!r}")
+    assert moment is not None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+_ARTICLE_NUMBER = re.compile(r"(\d{1,4})(?:-(\d{1,2})(?!\d))?")
+
+
+def cell(row: dict[str, Any], columns: dict[str, str], name: str) -> str:
+    key = columns.get(name)
+    if key is None:
+        return ""
+    value = row.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+@dataclass
+class RowContext:
+    version: Version
+    source: str
+    default_channel: str
+    articles: dict[tuple[int, int], Article]
+    regions: dict[str, str]
+    now: datetime
+
+
+def build_proposal(number: int, row: dict[str, Any], columns: dict[str, str], ctx: RowContext) -> Proposal:
+    """A prepared Proposal for one row, or ValueError / SubmissionError with the reason."""
+    text = cell(row, columns, "text")
+    if not text:
+        raise ValueError("no text")
+    article: Article | None = None
+    article_value = cell(row, columns, "article")
+    if article_value:
+        match = _ARTICLE_NUMBER.search(article_value)
+        if not match:
+            raise ValueError(f"unreadable article {article_value[:40]!r}")
+        key = (int(match.group(1)), int(match.group(2) or 0))
+        article = ctx.articles.get(key)
+        if article is None:
+            raise ValueError(f"no article {match.group(0)} in version {ctx.version.name}")
+    region = resolve_region(cell(row, columns, "region"), ctx.regions)
+    if region is None:
+        raise ValueError(f"unknown region {cell(row, columns, 'region')[:60]!r}")
+    kind_value = normalize(cell(row, columns, "kind")).lower()
+    kind = KIND_WORDS.get(kind_value, kind_value) if kind_value else Kind.COMMENT
+    if kind not in Kind.values:
+        raise ValueError(f"unknown kind {kind_value[:40]!r}")
+    channel = cell(row, columns, "channel").lower() or ctx.default_channel
+    if channel not in HISTORICAL:
+        raise ValueError(f"channel {channel[:20]!r} cannot be imported (use import, meeting or media)")
+    created_at = parse_datetime_value(row.get(columns["created_at"]) if "created_at" in columns else "")
+    source_id = cell(row, columns, "id") or f"row-{number}"
+    return prepare_proposal(
+        version=ctx.version, article=article, text=text, kind=kind, region=region, channel=channel,
+        author_name=cell(row, columns, "author"), source=ctx.source, source_id=source_id[:200],
+        created_at=created_at, now=ctx.now,
+    )
+
+
+def import_file(
+    path: Path,
+    *,
+    version: Version,
+    source: str,
+    mapping: dict[str, str] | None = None,
+    encoding: str = "auto",
+    delimiter: str = "auto",
+    channel: str = Channel.IMPORT,
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import every good row of the file; bad rows go to the report with their row number.
+    Each batch is one transaction, so an interrupted import resumes when rerun."""
+    report = ImportReport()
+    rows = read_rows(path, report, encoding=encoding, delimiter=delimiter)
+    ctx = RowContext(
+        version=version, source=source, default_channel=channel,
+        articles={(a.number, a.sub_number): a for a in Article.objects.filter(version=version)},
+        regions=region_lookup(), now=timezone.now(),
+    )
+    columns: dict[str, str] | None = None
+    batch: list[tuple[int, Proposal]] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        result = create_proposals(proposals=[p for _, p in batch])
+        report.created += len(result.created)
+        report.already_present += len(result.already_present)
+        if progress is not None:
+            progress(len(batch))
+        batch.clear()
+
+    for item in rows:
+        if isinstance(item, RowError):
+            report.read += 1
+            report.reject(item.row, item.reason)
+            continue
+        number, row = item
+        report.read += 1
+        if columns is None:
+            columns = resolve_columns(list(row.keys()), mapping or {})
+            if "text" not in columns:
+                raise ImportFileError(
+                    "no text column: name one with --mapping text=<column> (columns: "
+                    + ", ".join(str(k)[:40] for k in list(row.keys())[:20]) + ")"
+                )
+        try:
+            batch.append((number, build_proposal(number, row, columns, ctx)))
+        except (ValueError, SubmissionError) as error:
+            report.reject(number, str(error))
+            if progress is not None:
+                progress(1)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    if report.read == 0:
+        raise ImportFileError("no rows: the file has a header at most")
+    return report

@@ -1,0 +1,28 @@
+"""Template filters for proposals: personal data masked for the public, region names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+from kenes.regions import region_name as _region_name
+
+register = template.Library()
+
+
+@register.filter
+def text_for(proposal: Any, user: Any) -> str:
+    """The proposal's text as this user may see it (masked unless they may see personal data)."""
+    return str(proposal.text_for(user))
+
+
+@register.filter
+def author_for(proposal: Any, user: Any) -> str:
+    return str(proposal.author_name_for(user))
+
+
+@register.filter
+def region_name(slug: str) -> str:
+    return _region_name(slug, (get_language() or "kk")[:2])
