@@ -181,9 +181,9 @@ class Generator:
         return {"kk": " ЖСН: ", "ru": " ИИН ", "en": " IIN: "}[language] + valid_iin(rng)
 
     # -- kinds of proposals
-    def individual(self) -> ProposalSpec:
+    def individual(self, region: str = "") -> ProposalSpec:
         rng = self.rng
-        region = self.region()
+        region = region or self.region()
         x = rng.random()
         if x < 0.03:
             kind, text, article = rng.choice(self.data["english"])
@@ -250,6 +250,8 @@ class Generator:
             specs.append(self.abusive(i))
         for campaign, size, centre in zip(self.data["campaigns"], campaign_sizes, (0.25, 0.55, 0.8), strict=False):
             specs.extend(self.campaign_copy(campaign, centre) for _ in range(size))
+        for slug in sorted(self.regions)[: max(count - len(specs), 0)]:  # every region has its say
+            specs.append(self.individual(slug))
         while len(specs) < count:
             specs.append(self.individual())
         specs.sort(key=lambda s: s.created_at)
