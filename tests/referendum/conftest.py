@@ -61,3 +61,12 @@ def tree(referendum: Any, users: dict[str, Any], make_user: Any) -> dict[str, An
         "atyrau_district": atyrau_district, "operator_a": users["operator"], "operator_b": operator_b,
         "chair": chair, "operator_other": operator_other,
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """reverse() follows the active language; each test starts from Kazakh (unprefixed URLs)."""
+    from django.utils import translation
+
+    with translation.override("kk"):
+        yield
