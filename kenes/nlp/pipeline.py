@@ -51,7 +51,7 @@ from kenes.nlp import clusters, dedup
 from kenes.nlp.articles import find_article_refs
 from kenes.nlp.langid import detect
 from kenes.nlp.text import detect_script, fold
-from kenes.nlp.themes import themes_of
+from kenes.nlp.themes import classify_batch
 
 LANGUAGES = ("kk", "ru", "en", "other")
 SCRIPTS = ("cyrl", "latn", "mixed")
@@ -67,7 +67,7 @@ STATE_FILE = "dedup.npz"
 
 _LANG_CODE = {lang: i for i, lang in enumerate(LANGUAGES)}
 _SCRIPT_CODE = {script: i for i, script in enumerate(SCRIPTS)}
-_THEME_BIT = {slug: 1 << i for i, slug in enumerate(THEMES)}
+_THEME_CODE = {slug: i for i, slug in enumerate(THEMES)}
 _WORD_CACHE_MAX = 1_000_000
 _word_cache: dict[str, tuple[str, tuple[int, ...]]] = {}
 
@@ -123,7 +123,8 @@ class Chunk:
     offsets: list[int] = field(default_factory=list)
     languages: bytes = b""
     scripts: bytes = b""
-    themes: list[int] = field(default_factory=list)
+    theme_counts: list[int] = field(default_factory=list)
+    theme_values: list[int] = field(default_factory=list)
     article_counts: list[int] = field(default_factory=list)
     article_values: list[int] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
@@ -192,13 +193,14 @@ def analyze_lines(lines: Sequence[tuple[int, int, bytes | Mapping[str, Any] | No
         refs = find_article_refs(text)
         chunk.article_counts.append(len(refs))
         chunk.article_values.extend(refs)
-        mask = 0
-        for slug in themes_of(text):
-            mask |= _THEME_BIT.get(slug, 0)
-        chunk.themes.append(mask)
         texts.append(text)
     chunk.languages = bytes(languages)
     chunk.scripts = bytes(scripts)
+    # Themes for the whole chunk at once (classify_batch: the same as themes_of text by text).
+    for hits in classify_batch(texts):
+        codes = [_THEME_CODE[hit.slug] for hit in hits if hit.slug in _THEME_CODE]
+        chunk.theme_counts.append(len(codes))
+        chunk.theme_values.extend(codes)
     keys, chunk.terms = keys_and_features(texts)
     chunk.signatures = dedup.signatures_of_keys(keys)
     chunk.texts = texts if keep_texts else None
@@ -268,7 +270,8 @@ class AnalysisResult:
     offsets: NDArray[np.int64]
     languages: NDArray[np.uint8]
     scripts: NDArray[np.uint8]
-    themes: NDArray[np.uint32]
+    theme_starts: NDArray[np.int64]
+    theme_values: NDArray[np.uint8]
     article_starts: NDArray[np.int64]
     article_values: NDArray[np.int32]
     regions: list[str]
@@ -287,8 +290,8 @@ class AnalysisResult:
         return [int(a) for a in self.article_values[self.article_starts[i] : self.article_starts[i + 1]]]
 
     def theme_slugs(self, i: int) -> list[str]:
-        mask = int(self.themes[i])
-        return [slug for bit, slug in enumerate(THEMES) if mask >> bit & 1]
+        """Theme slugs of the i-th proposal, best first."""
+        return [THEMES[t] for t in self.theme_values[self.theme_starts[i] : self.theme_starts[i + 1]]]
 
     def record(self, i: int) -> dict[str, Any]:
         """The output record of the i-th analysed proposal (DESIGN.md contract)."""
@@ -343,8 +346,8 @@ class AnalysisResult:
                                     for r, t in zip(info.representatives, rep_texts, strict=True)],
                 "summary": info.summary,
             })
-        theme_counts = {slug: int(((self.themes >> np.uint32(bit)) & np.uint32(1)).sum())
-                        for bit, slug in enumerate(THEMES)}
+        per_theme = np.bincount(self.theme_values, minlength=len(THEMES))
+        theme_counts = {slug: int(per_theme[i]) for i, slug in enumerate(THEMES)}
         article_counts = Counter(self.article_values.tolist())
         return {
             "proposals": n,
@@ -370,6 +373,10 @@ class AnalysisResult:
         }
 
 
+def _starts(counts: list[int]) -> NDArray[np.int64]:
+    return np.concatenate([[0], np.cumsum(np.array(counts, dtype=np.int64))]).astype(np.int64)
+
+
 def combine(chunks: Sequence[Chunk], *, index: dedup.DedupIndex | None, seed: int,
             text_of: Callable[[list[int]], list[str]], timings: dict[str, float]) -> AnalysisResult:
     """Dedup and clusters over the per-text results of all chunks."""
@@ -380,8 +387,7 @@ def combine(chunks: Sequence[Chunk], *, index: dedup.DedupIndex | None, seed: in
         ids.extend(c.ids)
         regions.extend(c.regions)
         errors.extend(c.errors)
-    article_counts = np.array([n for c in chunks for n in c.article_counts], dtype=np.int64)
-    article_starts = np.concatenate([[0], np.cumsum(article_counts)]).astype(np.int64)
+    article_starts = _starts([n for c in chunks for n in c.article_counts])
     sigs = dedup.Signatures.concat([c.signatures for c in chunks if c.signatures is not None])
     term_parts = [c.terms for c in chunks if c.terms is not None and c.terms.shape[0]]
     terms = sparse.vstack(term_parts, format="csr") if term_parts \
@@ -412,7 +418,8 @@ def combine(chunks: Sequence[Chunk], *, index: dedup.DedupIndex | None, seed: in
         offsets=np.array([o for c in chunks for o in c.offsets], dtype=np.int64),
         languages=languages,
         scripts=np.frombuffer(b"".join(c.scripts for c in chunks), dtype=np.uint8).copy(),
-        themes=np.array([t for c in chunks for t in c.themes], dtype=np.uint32),
+        theme_starts=_starts([n for c in chunks for n in c.theme_counts]),
+        theme_values=np.array([t for c in chunks for t in c.theme_values], dtype=np.uint8),
         article_starts=article_starts,
         article_values=np.array([a for c in chunks for a in c.article_values], dtype=np.int32),
         regions=regions,

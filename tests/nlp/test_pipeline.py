@@ -220,6 +220,18 @@ def test_python_api_matches_the_command(tmp_path: Path) -> None:
     assert pipeline.main([str(source), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     result = pipeline.analyze_records(records)
     assert list(result.records()) == read_jsonl(out)
+    # Per-text fields are exactly what the toolkit's functions say, text by text.
+    from kenes.nlp.articles import find_article_refs
+    from kenes.nlp.langid import detect
+    from kenes.nlp.text import detect_script
+    from kenes.nlp.themes import themes_of
+
+    for i, record in enumerate(records[:60]):
+        row = result.record(i)
+        assert row["language"] == detect(record["text"])
+        assert row["script"] == detect_script(record["text"])
+        assert row["articles"] == find_article_refs(record["text"])
+        assert row["themes"] == themes_of(record["text"])
     assert result.summary()["proposals"] == len(records)
     broken = pipeline.analyze_records([{"id": "a", "text": "Статья 8"}, {"id": 3}, "junk"])  # type: ignore[list-item]
     assert len(broken) == 1 and [n for n, _ in broken.errors] == [2, 3]
