@@ -531,7 +531,7 @@ EXPORT_COLUMNS = ("target", "scheduled", "held", "cancelled", "expected", "atten
 
 def _export_rows(board: Dashboard, by_region: bool) -> list[list[Any]]:
     header = [_("Section"), _("Name"), _("Target"), _("Scheduled"), _("Held"), _("Cancelled"),
-              _("Expected attendance"), _("Actual attendance"), _("Completion, %")]
+              _("Expected attendance"), _("Actual attendance"), _("Completion rate") + ", %"]
     rows: list[list[Any]] = [header]
     rows.append([_("Total"), "", *(getattr(board.totals, c) for c in EXPORT_COLUMNS)])
     if by_region:

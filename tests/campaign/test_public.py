@@ -46,7 +46,7 @@ def test_event_page_escapes_text(client: Any, campaign: dict[str, Any]) -> None:
                                              online_url="https://meet.example.kz/?a=1&b=<2>")
     page = client.get(reverse("campaign:event", args=[event.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page and "<b>x</b>" not in page
-    assert "Report on this event" not in page  # anonymous: no coordinator actions
+    assert reverse("campaign:event_report", args=[event.pk]) not in page  # anonymous: no coordinator actions
 
 
 def test_ics_export_parses_back(client: Any, campaign: dict[str, Any]) -> None:
