@@ -26,7 +26,7 @@ BACK_VOWELS = set("аоұыяё")
 FRONT_VOWELS = set("әөүіеэ")
 NEUTRAL_VOWELS = set("уию")
 VOWELS = BACK_VOWELS | FRONT_VOWELS | NEUTRAL_VOWELS
-VOICELESS = set("кқпстфхцчшщ")
+VOICELESS = set("кқпстфхцчшщв")  # "в" at the end of a name behaves as voiceless: Қонаевта, Тоқаевтың
 NASALS = set("мнң")
 
 LATIN_HOMOGLYPHS = str.maketrans("AaEeOoPpCcXxiIyKkMHTBr", "АаЕеОоРрСсХхіІуКкМНТВк")
@@ -71,8 +71,12 @@ def fold(text: str) -> str:
 
 
 def _harmony(word: str) -> str:
-    """'back' or 'front' by the last clear vowel of a Kazakh word."""
-    for ch in reversed(word.lower()):
+    """'back' or 'front' by the last clear vowel of a Kazakh word ("-ев" of Russian-made names does not
+    count: Қонаевта, Тоқаевтың)."""
+    word = word.lower()
+    if word.endswith("ев") and len(word) > 3:
+        word = word[:-2]
+    for ch in reversed(word):
         if ch in BACK_VOWELS:
             return "back"
         if ch in FRONT_VOWELS:
@@ -186,6 +190,16 @@ class _Entry:
     priority: int  # higher wins on the same surface string
 
 
+# Other names in use: abbreviations, the adjective of regions named "область X", former names.
+REGION_ALIASES: dict[str, list[tuple[str, str]]] = {
+    "east_kazakhstan": [("abbr", "ВКО"), ("abbr", "ШҚО")],
+    "north_kazakhstan": [("abbr", "СКО"), ("abbr", "СҚО")],
+    "west_kazakhstan": [("abbr", "ЗКО"), ("abbr", "БҚО")],
+    "jetisu": [("ru_adjective", "Жетысуская область")],
+    "ulytau": [("ru_adjective", "Улытауская область")],
+    "astana": [("ru_city", "Нур-Султан"), ("kk_city", "Нұр-Сұлтан")],
+}
+
 # Bare region names that are also common first names: only with "облысы" / "область".
 PERSON_LIKE = {"абай", "жамбыл"}
 
@@ -223,11 +237,46 @@ def _add(table: dict[str, list[_Entry]], forms: dict[str, str], place: Place, pr
             table.setdefault(key, []).append(_Entry(place, role, priority))
 
 
+def _ru_adjective_forms(table: dict[str, list[_Entry]], place: Place, ru_name: str) -> None:
+    """"Атырауская область" in every case, and the adjective alone ("Кызылординской")."""
+    slug = place.region
+    adjective, _ = ru_name.split(" ", 1)
+    adj_parts = fold(adjective).split("-")
+    adj_forms = russian_adjective_forms(adj_parts[-1], "f")
+    adj_prefix = "-".join(adj_parts[:-1])
+    adj_forms = {(adj_prefix + "-" + k if adj_prefix else k): v for k, v in adj_forms.items()}
+    noun_for = {NOM: "область", GEN: "области", DAT: "область", OTHER: "областью"}
+    for form, role in adj_forms.items():
+        _add(table, {form + " " + noun_for[role]: role}, place, 30)
+        if role == GEN:
+            _add(table, {form + " области": LOC}, place, 30)
+        if slug != "almaty_region" or role != NOM:
+            _add(table, {form: role}, place, 8)
+    if slug == "almaty_region":
+        _add(table, {"алматинской области": LOC, "алматинская область": NOM}, place, 35)
+
+
+def _alias_forms(table: dict[str, list[_Entry]], place: Place) -> None:
+    for kind, alias in REGION_ALIASES.get(place.region, []):
+        *prefix, last = _joined(alias).split()
+        if kind == "abbr":
+            _add(table, {_joined(alias): LOC}, place, 20)
+        elif kind == "ru_adjective":
+            _ru_adjective_forms(table, place, alias)
+        elif kind == "ru_city":
+            _add(table, _combine(prefix, russian_noun_forms(last)), place, 20)
+        else:
+            _add(table, _combine(prefix, kazakh_forms(last)), place, 20)
+
+
 def _region_forms(table: dict[str, list[_Entry]], place: Place) -> None:
     slug = place.region
+    _alias_forms(table, place)
     if place.kind == "region" and slug not in {"astana", "almaty", "shymkent"}:
         base_kk = place.name_kk.rsplit(" ", 1)[0]  # "Атырау облысы" -> "Атырау"
         base_kk_folded = _joined(base_kk)
+        # "область Абай", "области Жетісу": the Russian noun with the Kazakh name
+        _add(table, {k + " " + base_kk_folded: v for k, v in RU_OBLAST.items()}, place, 30)
         _add(table, _combine([base_kk_folded], kazakh_possessive_forms("облысы")), place, 30)
         _add(table, _combine([base_kk_folded], {"облыстық": ATTR}), place, 30)
         *prefix, last = base_kk_folded.split()
@@ -241,20 +290,7 @@ def _region_forms(table: dict[str, list[_Entry]], place: Place) -> None:
                 _add(table, {k + " " + _joined(variant): v for k, v in RU_OBLAST.items()}, place, 30)
             _add(table, {_joined(name): NOM}, place, 5)
         else:
-            adjective, _ = ru.split(" ", 1)
-            adj_parts = fold(adjective).split("-")
-            adj_forms = russian_adjective_forms(adj_parts[-1], "f")
-            adj_prefix = "-".join(adj_parts[:-1])
-            adj_forms = {(adj_prefix + "-" + k if adj_prefix else k): v for k, v in adj_forms.items()}
-            noun_for = {NOM: "область", GEN: "области", DAT: "область", OTHER: "областью"}
-            for form, role in adj_forms.items():
-                _add(table, {form + " " + noun_for[role]: role}, place, 30)
-                if role == GEN:
-                    _add(table, {form + " области": LOC}, place, 30)
-                if slug != "almaty_region" or role != NOM:
-                    _add(table, {form: role}, place, 8)
-            if slug == "almaty_region":
-                _add(table, {"алматинской области": LOC, "алматинская область": NOM}, place, 35)
+            _ru_adjective_forms(table, place, ru)
     else:
         name_kk, name_ru = place.name_kk, place.name_ru
         *prefix, last = _joined(name_kk).split()

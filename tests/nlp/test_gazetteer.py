@@ -107,3 +107,12 @@ def test_spans_point_into_the_text() -> None:
 def test_never_crashes(text: str) -> None:
     for mention in find_places(text):
         assert 0 <= mention.start < mention.end <= len(text)
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("в Нур-Султане", "astana"), ("в ВКО", "east_kazakhstan"), ("БҚО әкімдігі", "west_kazakhstan"),
+    ("в области Абай", "abai"), ("в Улытауской области", "ulytau"), ("в Жетысуской области", "jetisu"),
+    ("Қонаевта", "almaty_region"), ("В Усть-Каменогорске", "east_kazakhstan"), ("в г. Уральск", "west_kazakhstan"),
+])
+def test_other_names_in_use(text: str, region: str) -> None:
+    assert regions(text) == [region]
