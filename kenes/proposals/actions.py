@@ -29,6 +29,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kenes.drafts.models import Article, Version
+from kenes.nlp.langid import detect
 from kenes.nlp.text import normalize, search_terms
 from kenes.proposals.models import (
     ANSWER_STATUSES,
@@ -133,8 +134,6 @@ def prepare_proposal(
     now: datetime | None = None,
 ) -> Proposal:
     """A validated, unsaved Proposal (receipt code not yet assigned), or SubmissionError."""
-    from kenes.nlp.langid import detect
-
     now = now or timezone.now()
     if created_at is not None and timezone.is_naive(created_at):
         created_at = timezone.make_aware(created_at)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kenes.drafts.models import Article, Version
 from kenes.nlp.pii import mask_name, mask_personal_data
+from kenes.nlp.text import search_terms
 
 # Receipt codes: 10 symbols of Crockford's base32 (no I, L, O, U: nothing to misread), 50 random
 # bits from `secrets`, shown in groups as KX4F-9QZ2-M7 (12 characters with the dashes).
@@ -46,8 +47,6 @@ MAX_QUERY_TERMS = 12
 def query_terms(query: str) -> list[str]:
     """The stemmed, folded terms of a search query (word characters only, so they are safe to
     quote in FTS5 and tsquery syntax); the same `search_terms` feed the index."""
-    from kenes.nlp.text import search_terms
-
     terms: list[str] = []
     for term in search_terms((query or "")[:500]):
         for piece in re.findall(r"\w+", term):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from kenes.nlp.langid import detect
 from kenes.nlp.text import search_terms
 
 
@@ -12,7 +13,6 @@ def analyse_proposal(proposal_id: int) -> bool:
     """Fill the language and search terms when they are missing (for proposals stored by
     other means than `submit_proposal`). The insights app extends the analysis. Returns
     whether anything changed."""
-    from kenes.nlp.langid import detect
     from kenes.proposals.models import Proposal
 
     proposal = Proposal.objects.filter(pk=proposal_id).only("id", "text", "language", "search_text").first()

@@ -1,0 +1,84 @@
+"""Full-text search finds Kazakh and Russian words in other grammatical forms (FTS5 / tsvector)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from kenes.proposals.models import Proposal, query_terms
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(submit: Any) -> dict[str, Any]:
+    return {
+        "kk_constitution": submit("Конституцияның сегізінші бабын өзгерту керек деп ойлаймын."),
+        "kk_rights": submit("Азаматтардың құқықтары толық қорғалуы тиіс."),
+        "ru_rights": submit("Права граждан должны быть защищены в полном объёме."),
+        "ru_land": submit("Земля и её недра принадлежат народу, предлагаю уточнить статью."),
+        "en": submit("Citizens deserve stronger protection of their rights."),
+    }
+
+
+def found(query: str) -> set[int]:
+    return set(Proposal.objects.search(query).values_list("pk", flat=True))
+
+
+def test_kazakh_word_forms(corpus: dict[str, Any]) -> None:
+    assert corpus["kk_constitution"].pk in found("конституциясы")
+    assert corpus["kk_constitution"].pk in found("Конституция")
+    assert corpus["kk_rights"].pk in found("құқық")
+    assert corpus["kk_rights"].pk in found("құқықтарын")
+    assert corpus["kk_rights"].pk in found("азаматтар")
+
+
+def test_russian_word_forms(corpus: dict[str, Any]) -> None:
+    assert corpus["ru_rights"].pk in found("правах")
+    assert corpus["ru_rights"].pk in found("полного")
+    assert corpus["ru_land"].pk in found("народа")
+    assert corpus["ru_land"].pk in found("земли")
+    assert corpus["ru_land"].pk in found("недрами")
+
+
+def test_all_terms_must_match(corpus: dict[str, Any]) -> None:
+    assert found("права полном") == {corpus["ru_rights"].pk}
+    assert found("права земля") == set()
+
+
+def test_kazakh_typed_without_kazakh_letters_and_in_latin(corpus: dict[str, Any]) -> None:
+    assert corpus["kk_rights"].pk in found("кукыктары")
+    assert corpus["kk_rights"].pk in found("azamattardyn")
+
+
+def test_hostile_queries(corpus: dict[str, Any]) -> None:
+    for query in ('"', "*", "NEAR(", "a AND OR NOT", "'); DROP TABLE proposals_proposal; --", ":*|&!",
+                  "права\" OR \"", "x" * 5000, "\u200b", "", "   "):
+        assert isinstance(found(query), set)
+    assert Proposal.objects.count() == 5
+    assert len(query_terms("слово " * 100)) <= 12
+
+
+def test_search_sees_updates_and_deletes(corpus: dict[str, Any]) -> None:
+    from kenes.nlp.text import search_terms
+
+    proposal = corpus["ru_land"]
+    Proposal.objects.filter(pk=proposal.pk).update(search_text=" ".join(search_terms("леса и реки")))
+    assert proposal.pk not in found("земля") and proposal.pk in found("лесов")
+    Proposal.objects.filter(pk=proposal.pk).delete()
+    assert found("лесов") == set()
+
+
+def test_search_respects_visibility_in_the_list(client: Any, corpus: dict[str, Any], users: dict[str, Any]) -> None:
+    from kenes.proposals.actions import hide_proposal
+
+    hide_proposal(proposal=corpus["ru_rights"], moderator=users["moderator"], reason="dup")
+    html = client.get(reverse("proposals:list"), {"q": "правами"}).content.decode()
+    assert corpus["ru_rights"].receipt_code not in html
+    client.force_login(users["moderator"])
+    html = client.get(reverse("proposals:list"), {"q": "правами"}).content.decode()
+    assert corpus["ru_rights"].receipt_code in html
+    html = client.get(reverse("proposals:list"), {"q": "құқықтар"}).content.decode()
+    assert corpus["kk_rights"].receipt_code in html and corpus["ru_land"].receipt_code not in html
