@@ -181,7 +181,7 @@ def run_pipeline(input_path: Path, out_dir: Path, workers: int, gold: list[str |
         "cpu_seconds_all_processes": round(cpu, 2),
         "stage_seconds": stages,
         "stage_proposals_per_second": {k: round(n / v, 1) for k, v in stages.items()
-                                       if k not in ("total", "per_text_cpu")},
+                                       if k not in ("total", "per_text_worker_seconds")},
         "peak_rss_tree_mb": round(peak[0] / 1024, 1),
         "peak_rss_largest_process_mb": round(children_maxrss_kb / 1024, 1),
         "stdout_bytes": len(stdout),

@@ -392,7 +392,7 @@ def combine(chunks: Sequence[Chunk], *, index: dedup.DedupIndex | None, seed: in
     term_parts = [c.terms for c in chunks if c.terms is not None and c.terms.shape[0]]
     terms = sparse.vstack(term_parts, format="csr") if term_parts \
         else sparse.csr_matrix((0, clusters.N_FEATURES), dtype=np.float32)
-    timings["per_text_cpu"] = sum(c.seconds for c in chunks)
+    timings["per_text_worker_seconds"] = sum(c.seconds for c in chunks)
 
     started = time.perf_counter()
     groups = (index if index is not None else dedup.DedupIndex()).add(sigs)
