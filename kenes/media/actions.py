@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kenes.media.models import ExtractedProposal, NewsArticle, NewsArticleSource, NewsSource, fingerprint
-from kenes.nlp.news import extract, find_outlet
+from kenes.nlp.news import extract, find_outlet, resemblance, shingles
 from kenes.nlp.news_io import MAX_BYTES, NewsFormatError, RawDocument, read_documents
 
 MAX_TITLE = 1000
+REPRINT_DAYS = 3
+REPRINT_RESEMBLANCE = 0.7
+MAX_CANDIDATES = 2000
 MAX_BODY = 200_000
 NEWS_SUFFIXES = {".txt", ".html", ".htm", ".xml", ".rss", ".atom", ".jsonl"}
 
@@ -45,6 +48,22 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
+def find_reprint(*, title: str, body: str, day: date | None) -> NewsArticle | None:
+    """A stored story this one reprints with light edits (a sentence added, a title changed):
+    published within REPRINT_DAYS and sharing at least REPRINT_RESEMBLANCE of its word runs."""
+    if day is None or len(body.split()) < 30:
+        return None
+    mine = shingles(body)
+    candidates = NewsArticle.objects.filter(date__range=(day - timedelta(days=REPRINT_DAYS),
+                                                         day + timedelta(days=REPRINT_DAYS)))
+    best, best_score = None, REPRINT_RESEMBLANCE
+    for candidate in candidates.only("id", "body")[:MAX_CANDIDATES]:
+        score = resemblance(mine, shingles(candidate.body))
+        if score >= best_score:
+            best, best_score = candidate, score
+    return best
+
+
 def ingest_document(*, raw: RawDocument) -> IngestResult:
     """Store one story with its facts, or add this source to the story already stored.
 
@@ -53,7 +72,8 @@ def ingest_document(*, raw: RawDocument) -> IngestResult:
     raw = RawDocument(raw.file, title, body, raw.date, raw.url, raw.outlet)
     key = fingerprint(title, body)
     with transaction.atomic():
-        article = NewsArticle.objects.filter(fingerprint=key).first()
+        article = NewsArticle.objects.filter(fingerprint=key).first() or find_reprint(
+            title=title, body=body, day=_parse_date(raw.date))
         created = article is None
         if article is None:
             facts = extract(raw)

@@ -89,6 +89,21 @@ RU_NAMED_ORG = re.compile(r"(?<![\w«\"])((?:" + "|".join(lex.RU_ORG_HEADS) + r"
 LATIN_ORG = re.compile(r"(?<![\w-])((?:[A-Z][\w.+-]*|e-[A-Za-z]+)(?:\s[A-Z][\w.+-]*){0,3})\s+([а-яәғқңөұүһі]+)")
 
 
+def shingles(text: str, size: int = 4) -> frozenset[int]:
+    """Hashes of every run of `size` words (folded), for telling a lightly edited reprint."""
+    words = WORD.findall(fold(OUTLET_RE.sub(" ", text)))
+    if len(words) < size:
+        return frozenset({hash(" ".join(words))}) if words else frozenset()
+    return frozenset(hash(" ".join(words[i:i + size])) for i in range(len(words) - size + 1))
+
+
+def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
+    """Jaccard similarity of two shingle sets (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
 def find_outlet(text: str) -> str:
     """The outlet a story credits ("деп хабарлайды BAQ.KZ", "сообщает Kazinform")."""
     match = OUTLET_RE.search(text)

@@ -138,3 +138,18 @@ def test_command_fails_when_no_file_could_be_read(tmp_path: Path) -> None:
     (tmp_path / "e.txt").write_bytes(b"")
     with pytest.raises(CommandError):
         run(tmp_path / "e.txt")
+
+
+def test_a_lightly_edited_reprint_joins_the_stored_story() -> None:
+    from kenes.media.actions import ingest_document
+    from kenes.nlp.news_io import RawDocument
+
+    first = ingest_document(raw=RawDocument("a.txt", "Қызылордада коалиция құрылды", STORY, "2026-02-13", outlet="A"))
+    edited = STORY + " Коалиция жұмысы туралы толығырақ облыс әкімдігінің сайтында жазылған."
+    second = ingest_document(raw=RawDocument("b.txt", "Өңірлік коалиция құрылды", edited, "2026-02-14", outlet="B"))
+    assert (second.article.pk, second.created, second.source_added) == (first.article.pk, False, True)
+    other = ingest_document(raw=RawDocument("c.txt", "Атырауда форум", "Атырауда жастар форумы өтті. " * 8 +
+                                            "Оған 300-ден астам жас қатысты.", "2026-02-13", outlet="A"))
+    assert other.created
+    far = ingest_document(raw=RawDocument("d.txt", "Қызылордада коалиция құрылды", edited, "2026-05-01"))
+    assert far.created  # the same words months later are a new story

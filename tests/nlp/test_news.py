@@ -338,3 +338,12 @@ def test_reading_arbitrary_bytes_gives_documents_or_a_clear_error(data: bytes) -
 
 def test_module_has_main() -> None:
     assert callable(news.main)
+
+
+def test_resemblance_of_reprints() -> None:
+    from kenes.nlp.news import resemblance, shingles
+
+    story = "Қызылордада өңірлік коалиция құрылды, оған 300-ден астам қоғамдық ұйым енді және жоспар әзірленді."
+    assert resemblance(shingles(story), shingles(story.upper() + " деп хабарлайды BAQ.KZ")) == 1.0
+    assert resemblance(shingles(story), shingles("Атырауда жастар форумы өтті, оған мыңнан астам жас қатысты.")) == 0
+    assert resemblance(shingles(""), shingles(story)) == 0.0
