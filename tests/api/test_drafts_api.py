@@ -108,3 +108,11 @@ def test_reads_need_no_login_and_ignore_sessions(api: Any, draft: Any, users: An
         api.force_login(users[role])
         assert api.get("/api/v1/documents").json() == anonymous, role
         assert api.get("/api/v1/documents/test-law/versions/hidden").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("kk", "Мұндай құжат жоқ."), ("ru", "Такого документа нет."), ("en", "No such document.")],
+)
+def test_error_messages_follow_accept_language(api: Any, draft: Any, language: str, expected: str) -> None:
+    response = api.get("/api/v1/documents/nope", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.json() == {"detail": expected, "code": "not_found"}

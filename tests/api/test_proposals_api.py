@@ -337,3 +337,13 @@ def test_rate_limit_per_user_and_per_ip(api: Any, draft: Any, users: Any, token_
     assert limited.status_code == 429 and limited.json()["code"] == "rate_limited"
     assert Proposal.objects.count() == 4
     cache.clear()
+
+
+def test_token_submission_needs_no_csrf_token(draft: Any, users: Any, token_for: Any) -> None:
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = post(strict, {"text": "Через скрипт."}, token_for(users["citizen"]))
+    assert response.status_code == 201, response.content
+    strict.force_login(users["citizen"])  # a session cookie does not turn CSRF checks on for token requests
+    assert post(strict, {"text": "Ещё через скрипт."}, token_for(users["citizen"])).status_code == 201
