@@ -29,6 +29,7 @@ __all__ = [
     "fold",
     "is_kazakh_latin",
     "normalize",
+    "search_term_pairs",
     "search_terms",
     "stem",
     "stem_kk",
@@ -688,34 +689,45 @@ def search_terms(text: str, lang: str | None = None) -> list[str]:
     >>> search_terms("Конституцияның 8-бабы") == search_terms("конституциясы 8 бап")
     True
     """
-    terms: list[str] = []
-    text_is_kazakh_latin = lang is None and _HAS_LAT.search(text) is not None and is_kazakh_latin(text)
+    return [term for _surface, term in search_term_pairs(text, lang)]
+
+
+def search_term_pairs(text: str, lang: str | None = None) -> list[tuple[str, str]]:
+    """`search_terms` with the surface word each term comes from: [(word, term), …]."""
+    pairs: list[tuple[str, str]] = []
+    kazakh_latin = lang is None and _HAS_LAT.search(text) is not None and is_kazakh_latin(text)
     for token in tokenize(text):
         for part in token.split("-"):
-            if not part:
-                continue
-            if part.isdigit():
-                terms.append(part)
-                continue
-            latin = _HAS_LAT.search(part) is not None
-            if latin and (lang == "kk" or text_is_kazakh_latin) and part not in _EN_STOP_RAW:
-                part = to_cyrillic(part).lower()
-                latin = False
-            folded = fold(part)
-            if not folded:
-                continue
-            if lang is None:
-                if latin:
-                    if folded in _LATIN_STOP:
-                        continue
-                    stemmed = _stem_en(part)
-                else:
-                    if folded in _CYRILLIC_STOP:
-                        continue
-                    stemmed = _stem_cyrillic_any(part)
-            else:
-                if folded in _FOLDED_STOPWORDS.get(lang, ()):
-                    continue
-                stemmed = stem(part, lang)
-            terms.append(fold(stemmed) or folded)
-    return terms
+            if part:
+                term = _term(part, lang, kazakh_latin)
+                if term:
+                    pairs.append((part, term))
+    return pairs
+
+
+@lru_cache(maxsize=500_000)
+def _term(part: str, lang: str | None, kazakh_latin: bool) -> str:
+    """The search term of one lowercase normalized word ("" for a stop word)."""
+    if part.isdigit():
+        return part
+    latin = _HAS_LAT.search(part) is not None
+    if latin and (lang == "kk" or kazakh_latin) and part not in _EN_STOP_RAW:
+        part = to_cyrillic(part).lower()
+        latin = False
+    folded = fold(part)
+    if not folded:
+        return ""
+    if lang is None:
+        if latin:
+            if folded in _LATIN_STOP:
+                return ""
+            stemmed = _stem_en(part)
+        else:
+            if folded in _CYRILLIC_STOP:
+                return ""
+            stemmed = _stem_cyrillic_any(part)
+    else:
+        if folded in _FOLDED_STOPWORDS.get(lang, ()):
+            return ""
+        stemmed = stem(part, lang)
+    return fold(stemmed) or folded
