@@ -327,6 +327,19 @@ def find_people(text: str, language: str, blocked: list[tuple[int, int]]) -> lis
         elif role and not people[key]["role"]:
             people[key]["role"] = role
         people[key]["spans"].append((match.start(), match.end()))
+    for match in INITIAL_NAME.finditer(text):  # "Е. Қошанов", "А.Б. Сапаров"
+        if any(s <= match.start() < e for s, e in blocked):
+            continue
+        last = match.group(2)
+        last_n = _strip_kk_case(last) if language != "ru" else re.sub(r"(ым|у|е)$", "", last)
+        if re.search(lex.SURNAME_SHAPES, fold(last_n)) is None or fold(last_n) in lex.NOT_NAMES:
+            continue
+        key = fold(last_n)[:5]
+        if key not in people:
+            initials = match.group(0)[: match.start(2) - match.start()].replace(" ", "")
+            people[key] = {"name": f"{initials} {last_n}", "role": _role_before(text, match.start()), "spans": []}
+            order.append(key)
+        people[key]["spans"].append((match.start(), match.end()))
     return [people[k] for k in order]
 
 

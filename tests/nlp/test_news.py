@@ -347,3 +347,10 @@ def test_resemblance_of_reprints() -> None:
     assert resemblance(shingles(story), shingles(story.upper() + " деп хабарлайды BAQ.KZ")) == 1.0
     assert resemblance(shingles(story), shingles("Атырауда жастар форумы өтті, оған мыңнан астам жас қатысты.")) == 0
     assert resemblance(shingles(""), shingles(story)) == 0.0
+
+
+def test_names_with_initials() -> None:
+    result = doc("Облыс әкімі Н. Ноғаев тұрғындармен кездесті. Кейін Н. Ноғаевқа сұрақтар қойылды.")
+    assert result["people"] == [{"name": "Н. Ноғаев", "role": "Облыс әкімі"}]
+    merged = doc("Мәжіліс төрағасы Ерлан Қошанов сөз сөйледі. Е. Қошанов жастармен кездесті.")
+    assert [p["name"] for p in merged["people"]] == ["Ерлан Қошанов"]
