@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from kenes.nlp.text import fold
 
@@ -204,40 +205,41 @@ def scores(text: str) -> dict[str, float]:
     totals: dict[str, float] = {}
     first: str | None = None
     for raw in _WORD.findall(text.lower()):
-        voted = _vote_word(raw, totals)
-        if first is None and voted is not None:
-            first = voted
+        votes = _word_votes(raw)
+        if not votes:
+            continue
+        for lang, weight in votes:
+            totals[lang] = totals.get(lang, 0.0) + weight
+        if first is None:
+            first = votes[0][0]
     if first is not None:
         totals["_first_" + first] = 0.0
     return totals
 
 
-def _add(totals: dict[str, float], lang: str, weight: float) -> str:
-    totals[lang] = totals.get(lang, 0.0) + weight
-    return lang
+_Votes = tuple[tuple[str, float], ...]
 
 
-def _vote_word(raw: str, totals: dict[str, float]) -> str | None:
-    """One vote per word, from the strongest evidence: lexicon, letters, ending."""
+@lru_cache(maxsize=1_000_000)
+def _word_votes(raw: str) -> _Votes:
+    """One vote per word, from the strongest evidence: lexicon, letters, ending (cached)."""
     langs = _LEXICON.get(raw)
     if langs is None:
         letters = _SPECIAL.findall(raw)
         if letters:
             lang, weight = max((_LETTER_VOTES[ch] for ch in letters), key=lambda item: item[1])
-            return _add(totals, lang, _LEXICON_WEIGHT if weight >= 1.0 else 1.0)
+            return ((lang, _LEXICON_WEIGHT if weight >= 1.0 else 1.0),)
         if _UZ_LATIN.search(raw):
-            return _add(totals, "uz", 1.0)
+            return (("uz", 1.0),)
     key = raw
     if langs is None:
         key = fold(raw).replace(" ", "")
         langs = _LEXICON.get(key)
     if langs is not None:
         share = _LEXICON_WEIGHT / len(langs)
-        for lang in langs:
-            _add(totals, lang, share)
-        return langs[0]
+        return tuple((lang, share) for lang in langs)
     if len(key) < 4:
-        return None
+        return ()
     latin = _LAT.search(raw) is not None
     for n in _ENDING_LENGTHS:
         if n >= len(key) - 1:
@@ -250,10 +252,10 @@ def _vote_word(raw: str, totals: dict[str, float]) -> str | None:
         lang, weight = hit
         if (latin and lang == "ru") or (not latin and lang == "en"):
             continue  # Russian endings are Cyrillic, English ones Latin
-        return _add(totals, lang, weight)
+        return ((lang, weight),)
     if not latin and _KY_DOUBLE.search(raw):
-        return _add(totals, "ky", 1.0)
-    return None
+        return (("ky", 1.0),)
+    return ()
 
 
 def detect(text: str) -> str:
