@@ -46,6 +46,8 @@ from kenes.proposals.tasks import analyse_proposal
 from kenes.regions import REGION_SLUGS
 
 HISTORICAL_CHANNELS = frozenset({Channel.IMPORT, Channel.MEETING, Channel.MEDIA})
+KINDS = frozenset(Kind.values)
+CHANNELS = frozenset(Channel.values)
 # A clock a little ahead on the sender's side is not a reason to refuse.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 RECEIPT_LOG_LOCK = 7_041_995_2026  # PostgreSQL advisory lock key for appends to the receipt log
@@ -137,9 +139,9 @@ def prepare_proposal(
     now = now or timezone.now()
     if created_at is not None and timezone.is_naive(created_at):
         created_at = timezone.make_aware(created_at)
-    if kind not in Kind.values:
+    if kind not in KINDS:
         raise InvalidProposal(_("Unknown kind of proposal: %(kind)s.") % {"kind": str(kind)[:40]})
-    if channel not in Channel.values:
+    if channel not in CHANNELS:
         raise InvalidProposal(_("Unknown channel: %(channel)s.") % {"channel": str(channel)[:40]})
     region = (region or "").strip()
     if region and region not in REGION_SLUGS:
@@ -286,7 +288,17 @@ def submit_proposal(
 @dataclass
 class BatchResult:
     created: list[Proposal]
-    already_present: list[Proposal]
+    already_present: list[Proposal]  # the given proposals skipped because their (source, source_id) is stored
+
+
+def stored_source_ids(keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (source, source_id) pairs are already stored."""
+    present: set[tuple[str, str]] = set()
+    for source in {key[0] for key in keys}:
+        ids = [key[1] for key in keys if key[0] == source]
+        rows = Proposal.objects.filter(source=source, source_id__in=ids).values_list("source_id", flat=True)
+        present.update((source, source_id) for source_id in rows)
+    return present
 
 
 def create_proposals(*, proposals: Sequence[Proposal]) -> BatchResult:
@@ -297,22 +309,16 @@ def create_proposals(*, proposals: Sequence[Proposal]) -> BatchResult:
     using = router.db_for_write(Proposal)
     with transaction.atomic(using=using):
         lock_receipt_log(using)
-        keys = [(p.source, p.source_id) for p in proposals if p.source_id]
-        present: dict[tuple[str, str], Proposal] = {}
-        for source in {s for s, _ in keys}:
-            ids = [i for s, i in keys if s == source]
-            for stored in Proposal.objects.filter(source=source, source_id__in=ids):
-                present[(stored.source, stored.source_id)] = stored
+        present = stored_source_ids([(p.source, p.source_id) for p in proposals if p.source_id])
         fresh: list[Proposal] = []
-        seen: set[tuple[str, str]] = set()
         skipped: list[Proposal] = []
         for proposal in proposals:
             key = (proposal.source, proposal.source_id)
-            if proposal.source_id and (key in present or key in seen):
-                skipped.append(present.get(key, proposal))
+            if proposal.source_id and key in present:
+                skipped.append(proposal)
                 continue
             if proposal.source_id:
-                seen.add(key)
+                present.add(key)
             fresh.append(proposal)
         assign_receipt_codes(fresh)
         created = Proposal.objects.bulk_create(fresh)

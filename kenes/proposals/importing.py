@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from kenes.drafts.models import Article, Version
 from kenes.nlp.text import normalize
-from kenes.proposals.actions import SubmissionError, create_proposals, prepare_proposal
+from kenes.proposals.actions import SubmissionError, create_proposals, prepare_proposal, stored_source_ids
 from kenes.proposals.models import Channel, Kind, Proposal
 from kenes.regions import all_regions
 
@@ -361,6 +361,10 @@ def cell(row: dict[str, Any], columns: dict[str, str], name: str) -> str:
     return str(value).strip()
 
 
+def row_source_id(number: int, row: dict[str, Any], columns: dict[str, str]) -> str:
+    return (cell(row, columns, "id") or f"row-{number}")[:200]
+
+
 @dataclass
 class RowContext:
     version: Version
@@ -397,10 +401,10 @@ def build_proposal(number: int, row: dict[str, Any], columns: dict[str, str], ct
     if channel not in HISTORICAL:
         raise ValueError(f"channel {channel[:20]!r} cannot be imported (use import, meeting or media)")
     created_at = parse_datetime_value(row.get(columns["created_at"]) if "created_at" in columns else "")
-    source_id = cell(row, columns, "id") or f"row-{number}"
+    source_id = row_source_id(number, row, columns)
     return prepare_proposal(
         version=ctx.version, article=article, text=text, kind=kind, region=region, channel=channel,
-        author_name=cell(row, columns, "author"), source=ctx.source, source_id=source_id[:200],
+        author_name=cell(row, columns, "author"), source=ctx.source, source_id=source_id,
         created_at=created_at, now=ctx.now,
     )
 
@@ -427,25 +431,40 @@ def import_file(
         regions=region_lookup(), now=timezone.now(),
     )
     columns: dict[str, str] | None = None
-    batch: list[tuple[int, Proposal]] = []
+    batch: list[tuple[int, dict[str, Any]]] = []
 
-    def flush() -> None:
+    def flush(columns: dict[str, str]) -> None:
+        """Rows already stored are counted without being parsed again (fast reruns and resumes);
+        the others are prepared, and the good ones stored in one transaction."""
         if not batch:
             return
-        result = create_proposals(proposals=[p for _, p in batch])
-        report.created += len(result.created)
-        report.already_present += len(result.already_present)
+        keys = {number: (source, row_source_id(number, row, columns)) for number, row in batch}
+        present = stored_source_ids(list(keys.values()))
+        prepared: list[Proposal] = []
+        for number, row in batch:
+            if keys[number] in present:
+                report.already_present += 1
+                continue
+            try:
+                prepared.append(build_proposal(number, row, columns, ctx))
+            except (ValueError, SubmissionError) as error:
+                report.reject(number, str(error))
+        if prepared:
+            result = create_proposals(proposals=prepared)
+            report.created += len(result.created)
+            report.already_present += len(result.already_present)
         if progress is not None:
             progress(len(batch))
         batch.clear()
 
     for item in rows:
+        report.read += 1
         if isinstance(item, RowError):
-            report.read += 1
             report.reject(item.row, item.reason)
+            if progress is not None:
+                progress(1)
             continue
         number, row = item
-        report.read += 1
         if columns is None:
             columns = resolve_columns(list(row.keys()), mapping or {})
             if "text" not in columns:
@@ -453,15 +472,12 @@ def import_file(
                     "no text column: name one with --mapping text=<column> (columns: "
                     + ", ".join(str(k)[:40] for k in list(row.keys())[:20]) + ")"
                 )
-        try:
-            batch.append((number, build_proposal(number, row, columns, ctx)))
-        except (ValueError, SubmissionError) as error:
-            report.reject(number, str(error))
-            if progress is not None:
-                progress(1)
+        batch.append((number, row))
         if len(batch) >= batch_size:
-            flush()
-    flush()
+            flush(columns)
+    if columns is not None:
+        flush(columns)
+    report.errors.sort(key=lambda error: error.row)
     if report.read == 0:
         raise ImportFileError("no rows: the file has a header at most")
     return report
