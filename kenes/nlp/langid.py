@@ -220,7 +220,7 @@ def scores(text: str) -> dict[str, float]:
 _Votes = tuple[tuple[str, float], ...]
 
 
-@lru_cache(maxsize=1_000_000)
+@lru_cache(maxsize=500_000)
 def _word_votes(raw: str) -> _Votes:
     """One vote per word, from the strongest evidence: lexicon, letters, ending (cached)."""
     langs = _LEXICON.get(raw)
