@@ -2,6 +2,7 @@
 
 Keeps only facts (KATO codes and names) and fixes the source's quirks: Latin letters inside
 Cyrillic names ("Aршалинский", "Солтүстiк"), a doubled Russian suffix ("Енбекшинскийский"),
+"Аль-Фарабиский" for "Аль-Фарабийский",
 Kazakh and Russian names of Taldykorgan swapped, "Чимкент" for Shymkent.
 
 Usage: python bench/build_gazetteer.py [SOURCE_CSV] [OUT_CSV]
@@ -50,6 +51,8 @@ def build(source: Path) -> list[dict[str, str]]:
             region = REGION_SLUGS[row["ADM1_EN"]]
             name_kk, name_ru = cyrillic(row["ADM2_KK"].strip()), cyrillic(row["ADM2_RU"].strip())
             name_ru = name_ru.replace("скийский", "ский")
+            if name_ru.endswith("иский"):  # "Аль-Фарабиский": the adjective of a name in -и takes -йский
+                name_ru = name_ru[: -len("иский")] + "ийский"
             if name_ru == "Талдықорған":  # the source swaps the Kazakh and Russian names
                 name_kk, name_ru = name_ru, name_kk
             rows.append({

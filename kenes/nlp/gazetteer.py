@@ -325,10 +325,7 @@ def _district_forms(table: dict[str, list[_Entry]], place: Place) -> None:
     ru = place.name_ru
     if ru.endswith(" район"):
         adjective = ru[: -len(" район")]
-        variants = {_joined(adjective)}
-        if adjective.endswith("иский"):  # "Аль-Фарабиский" in the source, "Аль-Фарабийский" in the press
-            variants.add(_joined(adjective[: -len("иский")] + "ийский"))
-        for form, role in (item for v in variants for item in russian_adjective_forms(v, "m").items()):
+        for form, role in russian_adjective_forms(_joined(adjective), "m").items():
             noun = {NOM: "район", GEN: "района", DAT: "району", OTHER: "районом", LOC: "районе"}[role]
             _add(table, {form + " " + noun: role}, place, 40)
     else:
