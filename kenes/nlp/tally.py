@@ -169,6 +169,11 @@ class CountError(ValueError):
 
 def parse_count(value: object, *, required: bool = True) -> int | None:
     """A non-negative integer from a cell: 1234, "1 234", "1,234", 1234.0. Anything else raises."""
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 9:
+        number = int(value)
+        if number > MAX_COUNT:
+            raise CountError("too large")
+        return number
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise CountError("missing")
