@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kenes.campaign.images import ImageInfo
 from kenes.campaign.models import (
@@ -182,7 +183,7 @@ def import_plan(*, user: Any, plan: Plan, data: bytes, filename: str = "") -> Im
         region = ""
     if not region:
         for row in parsed.rows:
-            result.errors.append(RowError(row.line, "a national coalition's events are entered one by one, with a region"))
+            result.errors.append(RowError(row.line, _("a national coalition's events are entered one by one, with a region")))
         parsed.rows = []
     existing = {
         e.import_key: e for e in Event.objects.filter(coalition=coalition, import_key__in=[r.key for r in parsed.rows])
@@ -233,7 +234,7 @@ def set_plan_target(*, user: Any, plan: Plan, event_type: str, audience: str, co
                 target.delete()
             result = None
         else:
-            target, _ = PlanTarget.objects.update_or_create(
+            target, _created = PlanTarget.objects.update_or_create(
                 plan=plan, event_type=event_type, audience=audience, defaults={"count": count},
             )
             result = target

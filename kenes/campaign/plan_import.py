@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from kenes.campaign.districts import find_district
 from kenes.campaign.models import Audience, EventFormat, EventType
@@ -162,19 +163,19 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("cp1251")
     except UnicodeDecodeError:
-        raise ImportFileError("the file is neither UTF-8 nor Windows-1251 text") from None
+        raise ImportFileError(_("the file is neither UTF-8 nor Windows-1251 text")) from None
 
 
 def _read_csv(data: bytes) -> list[list[Any]]:
     text = _decode(data)
     if "\x00" in text:
-        raise ImportFileError("the file is not a text table (CSV) or an XLSX workbook")
+        raise ImportFileError(_("the file is not a text table (CSV) or an XLSX workbook"))
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     try:
         return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
-        raise ImportFileError(f"the CSV file is broken: {exc}") from exc
+        raise ImportFileError(_("the CSV file is broken")) from exc
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
@@ -184,12 +185,12 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > 20 * MAX_FILE_BYTES:
-            raise ImportFileError("the XLSX workbook unpacks to too much data")
+            raise ImportFileError(_("the XLSX workbook unpacks to too much data"))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except ImportFileError:
         raise
     except Exception as exc:  # openpyxl raises many kinds of errors on broken files
-        raise ImportFileError("the XLSX workbook cannot be read") from exc
+        raise ImportFileError(_("the XLSX workbook cannot be read")) from exc
     try:
         sheet = workbook.worksheets[0]
         rows = []
@@ -204,15 +205,15 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
 
 def read_table(data: bytes, filename: str = "") -> list[list[Any]]:
     if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise ImportFileError(_("the file is larger than %(mb)d MB") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
     if not data.strip():
-        raise ImportFileError("the file is empty")
+        raise ImportFileError(_("the file is empty"))
     if data.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
         rows = _read_xlsx(data)
     else:
         rows = _read_csv(data)
     if len(rows) > MAX_ROWS + 1:
-        raise ImportFileError(f"the file has more than {MAX_ROWS} rows")
+        raise ImportFileError(_("the file has more than %(n)d rows") % {"n": MAX_ROWS})
     return rows
 
 
@@ -227,7 +228,7 @@ def _parse_date(value: Any) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"date {text[:40]!r} is not a date (use YYYY-MM-DD or DD.MM.YYYY)")
+    raise ValueError(_("«%(value)s» is not a date (use YYYY-MM-DD or DD.MM.YYYY)") % {"value": text[:40]})
 
 
 def _parse_time(value: Any, default: time | None) -> time | None:
@@ -245,7 +246,7 @@ def _parse_time(value: Any, default: time | None) -> time | None:
             return datetime.strptime(text, fmt).time()
         except ValueError:
             continue
-    raise ValueError(f"time {text[:20]!r} is not a time (use HH:MM)")
+    raise ValueError(_("«%(value)s» is not a time (use HH:MM)") % {"value": text[:20]})
 
 
 def _split(value: Any) -> list[str]:
@@ -273,13 +274,13 @@ def parse_plan(data: bytes, *, region: str, filename: str = "") -> ParsedPlan:
     table = read_table(data, filename)
     header_line = next((i for i, row in enumerate(table) if any(_cell(c) for c in row)), None)
     if header_line is None:
-        raise ImportFileError("the file is empty")
+        raise ImportFileError(_("the file is empty"))
     index = _header_index()
     columns = {i: index.get(_norm(name)) for i, name in enumerate(table[header_line])}
     present = {c for c in columns.values() if c}
     missing = [c for c in REQUIRED if c not in present]
     if missing:
-        raise ImportFileError("missing columns: " + ", ".join(missing))
+        raise ImportFileError(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
 
     types, formats, audiences, themes = (
         _labels(EventType.choices), _labels(EventFormat.choices), _labels(Audience.choices), _theme_labels(),
@@ -303,7 +304,7 @@ def parse_plan(data: bytes, *, region: str, filename: str = "") -> ParsedPlan:
             result.errors.append(RowError(offset, str(exc)))
             continue
         if row.key in seen:
-            result.errors.append(RowError(offset, f"the same event as row {seen[row.key]}"))
+            result.errors.append(RowError(offset, _("the same event as row %(n)d") % {"n": seen[row.key]}))
             continue
         seen[row.key] = offset
         result.rows.append(row)
@@ -315,57 +316,57 @@ def _parse_row(line: int, values: dict[str, Any], *, region: str, tz: ZoneInfo, 
                themes: dict[str, str]) -> PlanRow:
     title = _cell(values.get("title"))
     if not title:
-        raise ValueError("title is empty")
+        raise ValueError(_("the title is empty"))
     if len(title) > MAX_TITLE:
-        raise ValueError(f"title is longer than {MAX_TITLE} characters")
+        raise ValueError(_("the title is longer than %(n)d characters") % {"n": MAX_TITLE})
     day = _parse_date(values.get("date"))
     if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
-        raise ValueError(f"date {day.isoformat()} is out of range")
+        raise ValueError(_("the date %(value)s is out of range") % {"value": day.isoformat()})
     start = _parse_time(values.get("time"), time(10, 0))
     end = _parse_time(values.get("end_time"), None)
     assert start is not None
     starts_at = datetime.combine(day, start, tzinfo=tz)
     ends_at = datetime.combine(day, end, tzinfo=tz) if end else None
     if ends_at is not None and ends_at <= starts_at:
-        raise ValueError("the event ends before it starts")
+        raise ValueError(_("the event ends before it starts"))
 
     type_text = _cell(values.get("type"))
     event_type = types.get(_norm(type_text))
     if event_type is None:
-        raise ValueError(f"unknown event type {type_text[:60]!r}")
+        raise ValueError(_("unknown event type «%(value)s»") % {"value": type_text[:60]})
     format_text = _cell(values.get("format"))
     event_format = formats.get(_norm(format_text)) if format_text else EventFormat.OFFLINE.value
     if event_format is None:
-        raise ValueError(f"unknown format {format_text[:60]!r}")
+        raise ValueError(_("unknown format «%(value)s»") % {"value": format_text[:60]})
     link = _cell(values.get("link"))
     if link:
         try:
             url_ok(link)
         except ValidationError:
-            raise ValueError(f"link {link[:80]!r} is not an http(s) address") from None
+            raise ValueError(_("the link «%(value)s» is not an http(s) address") % {"value": link[:80]}) from None
     if event_format != EventFormat.OFFLINE and not link:
-        raise ValueError("an online or hybrid event needs a link")
+        raise ValueError(_("an online or hybrid event needs a link"))
 
     district_text = _cell(values.get("district"))
     district = ""
     if district_text:
         found = find_district(region, district_text)
         if found is None:
-            raise ValueError(f"district {district_text[:60]!r} is not in this region")
+            raise ValueError(_("the district «%(value)s» is not in this region") % {"value": district_text[:60]})
         district = found.code
 
     audience_list = []
     for item in _split(values.get("audiences")):
         slug = audiences.get(_norm(item))
         if slug is None:
-            raise ValueError(f"unknown audience {item[:60]!r}")
+            raise ValueError(_("unknown audience «%(value)s»") % {"value": item[:60]})
         if slug not in audience_list:
             audience_list.append(slug)
     theme_list = []
     for item in _split(values.get("themes")):
         slug = themes.get(_norm(item))
         if slug is None:
-            raise ValueError(f"unknown theme {item[:60]!r}")
+            raise ValueError(_("unknown theme «%(value)s»") % {"value": item[:60]})
         if slug not in theme_list:
             theme_list.append(slug)
 
@@ -373,17 +374,18 @@ def _parse_row(line: int, values: dict[str, Any], *, region: str, tz: ZoneInfo, 
     expected = 0
     if expected_text:
         if not re.fullmatch(r"\d{1,7}", expected_text.replace(" ", "")):
-            raise ValueError(f"expected attendance {expected_text[:20]!r} is not a whole number")
+            raise ValueError(_("the expected attendance «%(value)s» is not a whole number") % {"value": expected_text[:20]})
         expected = int(expected_text.replace(" ", ""))
         if expected > MAX_ATTENDANCE:
-            raise ValueError("expected attendance is too large")
+            raise ValueError(_("the expected attendance is too large"))
 
     place = _cell(values.get("place"))
     organisers = _cell(values.get("organisers"))
     description = _cell(values.get("description"))
-    for name, text, limit in (("place", place, MAX_TITLE), ("organisers", organisers, 500), ("description", description, MAX_TEXT)):
+    for label, text, limit in ((_("the place"), place, MAX_TITLE), (_("the organisers"), organisers, 500),
+                               (_("the description"), description, MAX_TEXT)):
         if len(text) > limit:
-            raise ValueError(f"{name} is longer than {limit} characters")
+            raise ValueError(_("%(field)s is longer than %(n)d characters") % {"field": label, "n": limit})
     return PlanRow(
         line=line, key=row_key(values), title=title, event_type=event_type, format=event_format, online_url=link,
         starts_at=starts_at, ends_at=ends_at, district=district, place=place, organisers=organisers,

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -15,6 +16,13 @@ from openpyxl import Workbook
 from kenes.campaign.actions import get_or_create_plan, import_plan
 from kenes.campaign.models import ChangeRecord, Event, PlanTarget
 from kenes.campaign.plan_import import ImportFileError, parse_plan
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    with translation.override("en"):
+        yield
+
 
 HEADER = "id,date,time,type,format,title,place,district,audiences,themes,expected,link\n"
 
