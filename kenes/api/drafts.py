@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
@@ -93,6 +95,12 @@ def article_brief(article: Article, proposal_count: int) -> dict[str, object]:
     }
 
 
+def web_page(article: Article) -> str:
+    """The article's page on the site, in the default language (stable whatever Accept-Language says)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return article.get_absolute_url()
+
+
 def article_full(article: Article, proposal_count: int) -> dict[str, object]:
     return {
         **article_brief(article, proposal_count),
@@ -102,7 +110,7 @@ def article_full(article: Article, proposal_count: int) -> dict[str, object]:
         "text_kk": article.text_kk,
         "text_ru": article.text_ru,
         "text_en": article.text_en,
-        "url": article.get_absolute_url(),
+        "url": web_page(article),
     }
 
 

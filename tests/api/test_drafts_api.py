@@ -116,3 +116,10 @@ def test_reads_need_no_login_and_ignore_sessions(api: Any, draft: Any, users: An
 def test_error_messages_follow_accept_language(api: Any, draft: Any, language: str, expected: str) -> None:
     response = api.get("/api/v1/documents/nope", HTTP_ACCEPT_LANGUAGE=language)
     assert response.json() == {"detail": expected, "code": "not_found"}
+
+
+def test_article_links_point_to_the_site_in_the_default_language(api: Any, draft: Any) -> None:
+    for language in ("kk", "ru", "en"):
+        body = api.get("/api/v1/documents/test-law/versions/draft-1/articles/1", HTTP_ACCEPT_LANGUAGE=language).json()
+        assert body["url"] == "/draft/test-law/draft-1/1/"
+        assert api.get(body["url"]).status_code == 200
