@@ -35,7 +35,6 @@ import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +50,7 @@ BANDS = 16
 ROWS = NUM_PERM // BANDS
 THRESHOLD = 0.6
 SEED = 20260315
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _rng = np.random.default_rng(SEED)
@@ -62,8 +61,9 @@ _BIGRAM_MUL = np.uint64(0x9E3779B97F4A7C15)
 
 # Rows of shingles per MinHash block: NUM_PERM × this × 8 bytes of temporary memory (about 64 MB).
 _BLOCK_SHINGLES = 131_072
-_WORD_CACHE_MAX = 1_000_000
-_word_cache: dict[str, int] = {}
+_BLOCK_KEYS = 4096
+_POLY_P = np.uint64(0x100000001B3 * 2 + 1)  # odd: invertible modulo 2**64
+_POLY_P_INV = np.uint64(pow(int(_POLY_P), -1, 2**64))
 
 
 def _mix64(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
@@ -106,44 +106,86 @@ def key_hash(key: str) -> int:
     return xxhash.xxh3_64_intdigest(key.encode("utf-8")) or 1
 
 
-def _word_hashes(words: list[str]) -> NDArray[np.uint64]:
-    """xxh3 of each word; each distinct word is hashed once (and kept in a bounded cache)."""
-    cache = _word_cache
-    if len(cache) > _WORD_CACHE_MAX:
-        cache.clear()
-    distinct: dict[str, int] = dict.fromkeys(words, 0)
-    for w in distinct:
-        h = cache.get(w)
-        if h is None:
-            h = cache[w] = xxhash.xxh3_64_intdigest(w.encode("utf-8"))
-        distinct[w] = h
-    return np.fromiter(map(distinct.__getitem__, words), dtype=np.uint64, count=len(words))
+_power_cache: list[tuple[NDArray[np.uint64], NDArray[np.uint64]]] = []
 
 
-def shingles(keys: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
-    """Shingle hashes of folded keys, concatenated, and the shingle count of each key."""
-    splits = [key.split() for key in keys]
-    lengths = np.fromiter(map(len, splits), dtype=np.int64, count=len(splits))
-    words = list(chain.from_iterable(splits))
-    del splits
-    hashes = _word_hashes(words)
-    if not len(hashes):
-        return hashes, np.zeros(len(keys), dtype=np.int64)
-    ends = np.cumsum(lengths)
-    # Bigram at every position whose next word belongs to the same key.
+def _powers(n: int) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """P**j and P**-j modulo 2**64 for j < n (cached; grown by doubling)."""
+    if not _power_cache or len(_power_cache[0][0]) < n:
+        size = max(n, 2 * len(_power_cache[0][0]) if _power_cache else 1 << 16)
+        with np.errstate(over="ignore"):
+            powers = np.full(size, _POLY_P, dtype=np.uint64)
+            powers[0] = 1
+            np.cumprod(powers, out=powers)
+            inverse = np.full(size, _POLY_P_INV, dtype=np.uint64)
+            inverse[0] = 1
+            np.cumprod(inverse, out=inverse)
+        _power_cache[:] = [(powers, inverse)]
+    return _power_cache[0]
+
+
+def _word_hashes(data: NDArray[np.uint16], starts: NDArray[np.int64],
+                 ends: NDArray[np.int64]) -> NDArray[np.uint64]:
+    """A 64-bit hash of each word `data[start:end]` (UTF-16 code units), all words at once.
+
+    Polynomial hash modulo 2**64 from prefix sums: with H[i] = sum(b[j] * P**j, j < i), the word
+    [s, e) hashes to (H[e] - H[s]) * P**-s (P is odd, so invertible modulo 2**64), then its length
+    is mixed in and splitmix64 scrambles the bits."""
+    n = len(data)
+    powers, inverse = _powers(n + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum((data.astype(np.uint64) + np.uint64(1)) * powers[:n], out=prefix[1:])
+        raw = (prefix[ends] - prefix[starts]) * inverse[starts]
+        return _mix64(raw ^ ((ends - starts).astype(np.uint64) * _BIGRAM_MUL))
+
+
+def _shingle_block(keys: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    joined = "\n".join(keys)
+    data = np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
+    n_keys = len(keys)
+    if not len(data):
+        return np.zeros(0, dtype=np.uint64), np.zeros(n_keys, dtype=np.int64)
+    newline = data == 10
+    word_byte = np.zeros(len(data) + 2, dtype=np.int8)
+    np.greater(data, 32, out=word_byte[1:-1].view(np.bool_))  # folded keys: words are runs of units > space
+    edges = np.diff(word_byte)
+    starts = np.flatnonzero(edges == 1).astype(np.int64)
+    ends = np.flatnonzero(edges == -1).astype(np.int64)
+    if not len(starts):
+        return np.zeros(0, dtype=np.uint64), np.zeros(n_keys, dtype=np.int64)
+    key_of_word = np.searchsorted(np.flatnonzero(newline), starts)
+    hashes = _word_hashes(data, starts, ends)
+    words_per_key = np.bincount(key_of_word, minlength=n_keys)
+    same_key = key_of_word[1:] == key_of_word[:-1]
     with np.errstate(over="ignore"):
         bigrams = _mix64(hashes[:-1] * _BIGRAM_MUL + hashes[1:])
-    last_of_key = np.zeros(len(hashes), dtype=bool)
-    last_of_key[ends[lengths > 0] - 1] = True
-    # A one-word key keeps its word as its only shingle (at its word's position).
-    single = np.zeros(len(hashes), dtype=bool)
-    single[ends[lengths == 1] - 1] = True
+    # Shingles in word order: the bigram starting at each word followed by one of its key, and the
+    # word itself for a one-word key.
+    single = words_per_key[key_of_word] == 1
     values = np.empty(len(hashes), dtype=np.uint64)
     values[:-1] = bigrams
     values[single] = _mix64(hashes[single])
-    shingle_val = values[~last_of_key | single]
-    counts = np.where(lengths > 1, lengths - 1, lengths)
-    return shingle_val, counts
+    keep = single.copy()
+    keep[:-1] |= same_key
+    counts = np.where(words_per_key > 1, words_per_key - 1, words_per_key).astype(np.int64)
+    return values[keep], counts
+
+
+def shingles(keys: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Shingle hashes of folded keys (words separated by spaces), concatenated in key order, and the
+    shingle count of each key. Vectorised over the UTF-16 code units of blocks of keys (one unit per
+    Cyrillic or Latin letter)."""
+    values: list[NDArray[np.uint64]] = []
+    counts: list[NDArray[np.int64]] = []
+    for lo in range(0, len(keys), _BLOCK_KEYS):
+        block = [k.replace("\n", " ") if "\n" in k else k for k in keys[lo : lo + _BLOCK_KEYS]]
+        v, c = _shingle_block(block)
+        values.append(v)
+        counts.append(c)
+    if not values:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(values), np.concatenate(counts)
 
 
 def minhash(values: NDArray[np.uint64], counts: NDArray[np.int64]) -> NDArray[np.uint32]:
