@@ -255,8 +255,9 @@ def signatures(texts: Sequence[str]) -> Signatures:
     return signatures_of_keys([text_key(t) for t in texts])
 
 
-def _band_keys(sigs: NDArray[np.uint32], band: int) -> NDArray[np.uint64]:
-    cols = sigs[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64)
+def _band_keys(band_sigs: NDArray[np.uint32], band: int) -> NDArray[np.uint64]:
+    """One uint64 per row for a band's ROWS signature values."""
+    cols = band_sigs.astype(np.uint64)
     with np.errstate(over="ignore"):
         acc = (cols * _BAND_MUL[None, :]).sum(axis=1, dtype=np.uint64)
         return _mix64(acc + np.uint64(band))
@@ -267,28 +268,32 @@ def candidate_pairs(sigs: NDArray[np.uint32], active: NDArray[np.bool_]) -> NDAr
     idx = np.flatnonzero(active)
     if len(idx) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    found = []
-    sub = sigs[idx]
+    n = np.int64(len(sigs))
+    found: list[NDArray[np.int64]] = []  # pairs packed as first * n + second
     for band in range(BANDS):
-        keys = _band_keys(sub, band)
+        keys = _band_keys(sigs[idx, band * ROWS : (band + 1) * ROWS], band)
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
+        del keys
         new_run = np.empty(len(order), dtype=bool)
         new_run[0] = True
         new_run[1:] = sorted_keys[1:] != sorted_keys[:-1]
+        del sorted_keys
+        members = np.flatnonzero(~new_run)
+        if not len(members):
+            continue
         run_first = np.maximum.accumulate(np.where(new_run, np.arange(len(order)), 0))
-        members = ~new_run
-        if members.any():
-            # Each member with the bucket's first row (a star) and with the member before it (a chain).
-            b = idx[order[members]]
-            for a in (idx[order[run_first[members]]], idx[order[np.flatnonzero(members) - 1]]):
-                found.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
+        # Each member with the bucket's first row (a star) and with the member before it (a chain).
+        b = idx[order[members]]
+        for a in (idx[order[run_first[members]]], idx[order[members - 1]]):
+            found.append(np.minimum(a, b) * n + np.maximum(a, b))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
-    packed = np.sort(pairs[:, 0] * np.int64(len(sigs)) + pairs[:, 1])
+    packed = np.concatenate(found)
+    del found
+    packed.sort()
     packed = packed[np.concatenate([[True], packed[1:] != packed[:-1]])]
-    return np.stack([packed // len(sigs), packed % len(sigs)], axis=1)
+    return np.stack([packed // n, packed % n], axis=1)
 
 
 def similarity(sigs: NDArray[np.uint32], pairs: NDArray[np.int64], chunk: int = 262_144) -> NDArray[np.float32]:
