@@ -68,6 +68,21 @@ def _fill(row: Row, values: dict[str, Any]) -> Row:
     return row
 
 
+def region_rows(events: QuerySet[Event], targets: QuerySet[PlanTarget], *, language: str = "kk") -> list[Row]:
+    """One row per region (all twenty, also those with nothing yet): two grouped queries."""
+    per_region = {r["region"]: r for r in events.order_by().values("region").annotate(**_event_counts())}
+    target_per_region = {
+        r["plan__coalition__region"]: r["n"]
+        for r in targets.order_by().values("plan__coalition__region").annotate(n=Sum("count"))
+    }
+    rows = []
+    for region in all_regions():
+        row = _fill(Row(region.slug, region_name(region.slug, language)), per_region.get(region.slug, {}))
+        row.target = int(target_per_region.get(region.slug) or 0)
+        rows.append(row)
+    return rows
+
+
 def build_dashboard(events: QuerySet[Event], targets: QuerySet[PlanTarget], *, language: str = "kk",
                     with_regions: bool = True) -> Dashboard:
     events = events.order_by()
@@ -77,15 +92,7 @@ def build_dashboard(events: QuerySet[Event], targets: QuerySet[PlanTarget], *, l
     board = Dashboard(totals=totals)
 
     if with_regions:
-        per_region = {r["region"]: r for r in events.values("region").annotate(**_event_counts())}
-        target_per_region = {
-            r["plan__coalition__region"]: r["n"]
-            for r in targets.values("plan__coalition__region").annotate(n=Sum("count"))
-        }
-        for region in all_regions():
-            row = _fill(Row(region.slug, region_name(region.slug, language)), per_region.get(region.slug, {}))
-            row.target = int(target_per_region.get(region.slug) or 0)
-            board.regions.append(row)
+        board.regions = region_rows(events, targets, language=language)
 
     per_type = {r["event_type"]: r for r in events.values("event_type").annotate(**_event_counts())}
     target_per_type = {r["event_type"]: r["n"] for r in targets.values("event_type").annotate(n=Sum("count"))}

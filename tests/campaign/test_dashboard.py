@@ -119,3 +119,14 @@ def test_spreadsheet_cells_cannot_start_a_formula() -> None:
     assert _safe_cell('=HYPERLINK("http://evil")') == "'=HYPERLINK(\"http://evil\")"
     assert _safe_cell("+1") == "'+1" and _safe_cell("@x") == "'@x" and _safe_cell("-2") == "'-2"
     assert _safe_cell("Атырау") == "Атырау" and _safe_cell(5) == 5
+
+
+def test_htmx_sorting_runs_only_the_table_queries(client: Any, users: dict[str, Any], campaign: dict[str, Any]) -> None:
+    add_events(campaign["kyzylorda"], 30, held=5)
+    client.force_login(users["coordinator_national"])
+    with CaptureQueriesContext(connection) as full:
+        client.get(reverse("campaign:dashboard") + "?sort=-held")
+    with CaptureQueriesContext(connection) as table:
+        response = client.get(reverse("campaign:dashboard") + "?sort=-held", HTTP_HX_REQUEST="true")
+    assert [r.key for r in response.context["rows"]][0] == "kyzylorda"
+    assert len(table) <= 4 < len(full)  # session and user, then the two grouped queries
