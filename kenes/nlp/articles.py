@@ -114,6 +114,12 @@ _EN = re.compile(
     re.IGNORECASE,
 )
 
+# Cheap pre-checks: the heavy patterns run only when their keyword occurs at all.
+_DIGIT = re.compile(r"\d")
+_HAS_KK_WORD = re.compile(_KK_WORD, re.IGNORECASE)
+_HAS_RU_WORD = re.compile(r"(?<![^\W\d_])ст", re.IGNORECASE)
+_HAS_EN_WORD = re.compile(r"(?<![^\W\d_])art", re.IGNORECASE)
+
 _SPLIT_ITEMS = re.compile(rf"(?P<a>{_N})(?:(?:{_RANGE_SEP})(?P<b>{_N}))?")
 
 
@@ -138,17 +144,20 @@ def _to_int(value: str | None) -> int | None:
 
 def find_article_mentions(text: str) -> list[ArticleRef]:
     """Every mention of an article in `text`, in order of position (overlaps resolved)."""
-    if not text:
-        return []
+    if not text or not _DIGIT.search(text):
+        return []  # every reference has a number: most proposals stop here
     work = text.translate(_SAME_LENGTH)
     candidates: list[ArticleRef] = []
+    kazakh = _HAS_KK_WORD.search(work) is not None
+    russian = _HAS_RU_WORD.search(work) is not None
+    english = _HAS_EN_WORD.search(work) is not None
 
     def add(match: re.Match[str], numbers: tuple[int, ...], paragraph: int | None, point: int | None) -> None:
         if numbers:
             start, end = match.span()
             candidates.append(ArticleRef(numbers[0], paragraph, point, start, end, text[start:end], numbers))
 
-    for match in _KK_AFTER.finditer(work):
+    for match in _KK_AFTER.finditer(work) if kazakh else ():
         keyword_end = match.end("kw")
         hyphenated = "-" in work[match.end("nums") : match.start("kw")]
         if not hyphenated and _KK_COUNT_AFTER.match(work, keyword_end):
@@ -161,13 +170,13 @@ def find_article_mentions(text: str) -> list[ArticleRef]:
             else:
                 paragraph = value
         add(match, _numbers(match.group("nums")), paragraph, point)
-    for match in _KK_BEFORE.finditer(work):
+    for match in _KK_BEFORE.finditer(work) if kazakh else ():
         add(match, _numbers(match.group("nums")), None, None)
-    for match in _RU.finditer(work):
+    for match in _RU.finditer(work) if russian else ():
         add(match, _numbers(match.group("nums")), _to_int(match.group("pnum") or match.group("pnum2")), None)
-    for match in _RU_ORDINAL.finditer(work):
+    for match in _RU_ORDINAL.finditer(work) if russian else ():
         add(match, _numbers(match.group("nums")), None, None)
-    for match in _EN.finditer(work):
+    for match in _EN.finditer(work) if english else ():
         paragraph = _to_int(match.group("pnum") or match.group("pnum2") or match.group("pnum3"))
         add(match, _numbers(match.group("nums")), paragraph, None)
 
