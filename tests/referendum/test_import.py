@@ -18,6 +18,23 @@ pytestmark = pytest.mark.django_db
 HEADER = ",".join(actions.IMPORT_COLUMNS)
 
 
+@pytest.fixture(autouse=True)
+def _english(_default_language: Any) -> Any:
+    """Row messages are translated; these tests read the English ones."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_row_messages_are_translated(tree: dict[str, Any], good: dict[str, int]) -> None:
+    from django.utils import translation
+
+    with translation.override("kk"):
+        report = run(tree, "\n".join([HEADER, line("999", good)]))
+    assert report.errors == [(2, "белгісіз учаске «999»")]
+
+
 def line(precinct: str, figures: dict[str, Any], question: str = "1", explanation: str = "") -> str:
     return ",".join([precinct, question, *(str(figures[n]) for n in tally.FIELDS), explanation])
 
