@@ -103,7 +103,7 @@ def key_hash(key: str) -> int:
     """64-bit hash of a folded key; 0 is reserved for a key without words."""
     if not key.strip():
         return 0
-    return xxhash.xxh3_64_intdigest(key.encode("utf-8")) or 1
+    return xxhash.xxh3_64_intdigest(key.encode("utf-8", "surrogatepass")) or 1
 
 
 _power_cache: list[tuple[NDArray[np.uint64], NDArray[np.uint64]]] = []
@@ -142,7 +142,7 @@ def _word_hashes(data: NDArray[np.uint16], starts: NDArray[np.int64],
 
 def _shingle_block(keys: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
     joined = "\n".join(keys)
-    data = np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
+    data = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
     n_keys = len(keys)
     if not len(data):
         return np.zeros(0, dtype=np.uint64), np.zeros(n_keys, dtype=np.int64)

@@ -82,7 +82,10 @@ def word_features(word: str) -> tuple[str, tuple[int, ...]]:
     if info is None:
         if len(_word_cache) > _WORD_CACHE_MAX:
             _word_cache.clear()
-        info = (fold(word), tuple(clusters.feature_of_cached(t) for t in clusters.terms(word)))
+        try:
+            info = (fold(word), tuple(clusters.feature_of_cached(t) for t in clusters.terms(word)))
+        except Exception:  # e.g. a lone surrogate from a JSON escape: the word is left out
+            info = ("", ())
         _word_cache[word] = info
     return info
 
@@ -184,21 +187,26 @@ def analyze_lines(lines: Sequence[tuple[int, int, bytes | Mapping[str, Any] | No
             chunk.errors.append((line_no, checked))
             continue
         record_id, text, region = checked
+        try:
+            language = _LANG_CODE.get(detect(text), _LANG_CODE["other"])
+            script = _SCRIPT_CODE.get(detect_script(text), 0)
+            refs = find_article_refs(text)
+        except Exception as exc:  # a text the toolkit cannot handle must not stop the batch
+            chunk.errors.append((line_no, f"analysis failed ({type(exc).__name__}: {exc})"))
+            continue
         chunk.ids.append(record_id)
         chunk.line_numbers.append(line_no)
         chunk.offsets.append(offset)
         chunk.regions.append(region)
-        languages.append(_LANG_CODE.get(detect(text), _LANG_CODE["other"]))
-        scripts.append(_SCRIPT_CODE.get(detect_script(text), 0))
-        refs = find_article_refs(text)
+        languages.append(language)
+        scripts.append(script)
         chunk.article_counts.append(len(refs))
         chunk.article_values.extend(refs)
         texts.append(text)
     chunk.languages = bytes(languages)
     chunk.scripts = bytes(scripts)
-    # Themes for the whole chunk at once (classify_batch: the same as themes_of text by text).
-    for hits in classify_batch(texts):
-        codes = [_THEME_CODE[hit.slug] for hit in hits if hit.slug in _THEME_CODE]
+    for slugs in _themes(texts):
+        codes = [_THEME_CODE[slug] for slug in slugs if slug in _THEME_CODE]
         chunk.theme_counts.append(len(codes))
         chunk.theme_values.extend(codes)
     keys, chunk.terms = keys_and_features(texts)
@@ -206,6 +214,21 @@ def analyze_lines(lines: Sequence[tuple[int, int, bytes | Mapping[str, Any] | No
     chunk.texts = texts if keep_texts else None
     chunk.seconds = time.perf_counter() - started
     return chunk
+
+
+def _themes(texts: list[str]) -> list[list[str]]:
+    """Theme slugs of each text, best first: `classify_batch` for the chunk at once (the same as
+    `themes_of` text by text); if the batch fails, text by text, a failing text getting none."""
+    try:
+        return [[hit.slug for hit in hits] for hits in classify_batch(texts)]
+    except Exception:
+        out: list[list[str]] = []
+        for text in texts:
+            try:
+                out.append([hit.slug for hit in classify_batch([text])[0]])
+            except Exception:
+                out.append([])
+        return out
 
 
 def _init_worker() -> None:
@@ -242,6 +265,8 @@ def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, int, bytes | None]]:
                 offset += len(line)
             yield line_no, start, None
             continue
+        if line_no == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]  # a UTF-8 byte order mark (files saved by some Windows tools)
         if line.strip():
             yield line_no, start, line
 

@@ -257,3 +257,11 @@ def test_truncated_state_file_is_a_clear_error(tmp_path: Path) -> None:
         dedup.DedupIndex.load(path)
     with pytest.raises(FileNotFoundError):
         dedup.DedupIndex.load(tmp_path / "absent.npz")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec=None, categories=["Cs", "Lu", "Ll", "Zs", "Cc", "Nd", "Po"]),
+                        max_size=50), max_size=12))
+def test_find_groups_survives_surrogates_and_control_characters(texts: list[str]) -> None:
+    ids = dedup.find_groups(texts + texts)
+    assert len(ids) == 2 * len(texts)

@@ -278,3 +278,18 @@ def test_one_pass_keys_and_features_equal_the_public_functions() -> None:
     assert keys == [dedup.text_key(t) for t in texts]
     expected = clusters.term_counts([clusters.terms(t) for t in texts])
     assert (matrix != expected).nnz == 0
+
+
+def test_byte_order_mark_and_lone_surrogates_do_not_lose_records(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(
+        b"\xef\xbb\xbf" + json.dumps({"id": "bom", "text": LETTER_KK}).encode() + b"\n"
+        + b'{"id": "s1", "text": "\\ud800 8-\\u0431\\u0430\\u043f \\u04e9\\u0437\\u0433\\u0435\\u0440\\u0456\\u0441"}\n'
+        + b'{"id": "s2", "text": "\\udfff\\ud800"}\n'
+        + json.dumps({"id": "bom2", "text": LETTER_KK.upper()}).encode() + b"\n")
+    out = tmp_path / "out.jsonl"
+    assert pipeline.main([str(source), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    rows = {r["id"]: r for r in read_jsonl(out)}
+    assert set(rows) == {"bom", "s1", "s2", "bom2"}
+    assert rows["bom"]["duplicate_group"] == rows["bom2"]["duplicate_group"] is not None
+    assert rows["s1"]["articles"] == [8]
