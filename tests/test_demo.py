@@ -175,3 +175,25 @@ def test_constitution_is_imported_for_the_comparison_page(db: Any) -> None:
     articles = versions["2026"].articles.all()
     assert articles.count() == 96
     assert all(a.text_kk and a.text_ru for a in articles)
+
+
+def test_existing_accounts_are_never_changed(db: Any) -> None:
+    admin = User.objects.create_superuser("admin", "boss@example.kz", "a-strong-secret-2026")
+    moderator = User.objects.create_user("moderator", password="another-secret-2026", role=Role.MODERATOR)
+    err = StringIO()
+    call_command("load_demo", "--proposals", "30", "--skip-constitution", stdout=StringIO(), stderr=err)
+    for user, secret in ((admin, "a-strong-secret-2026"), (moderator, "another-secret-2026")):
+        user.refresh_from_db()
+        assert user.check_password(secret) and not user.check_password(DEMO_PASSWORD)
+    assert "left unchanged" in err.getvalue()
+    load(30, "--reset")  # a reset removes only the accounts the demo created
+    assert User.objects.filter(pk__in=[admin.pk, moderator.pk]).count() == 2
+
+
+def test_an_account_with_a_demo_name_and_another_role_stops_the_load(db: Any) -> None:
+    from django.core.management import CommandError
+
+    User.objects.create_user("analyst", password="x-secret-2026", role=Role.CITIZEN)
+    with pytest.raises(CommandError, match="analyst"):
+        load(30)
+    assert not Proposal.objects.exists() and not Version.objects.filter(document__slug=DEMO_DOCUMENT).exists()

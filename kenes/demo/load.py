@@ -48,6 +48,7 @@ DEMO_USERS: list[tuple[str, str, str, bool]] = [
     ("citizen", Role.CITIZEN, "almaty", False),
 ]
 RESIDENT_PREFIX = "resident_"
+DEMO_EMAIL = "@demo.kenes.kz"  # marks the accounts the demo created (and a reset may remove)
 RESIDENTS = 150
 CHUNK = 500
 CONSTITUTION_DIR = Path(settings.BASE_DIR).parent / "shared" / "data" / "constitution"
@@ -82,25 +83,35 @@ def demo_loaded() -> bool:
     return Document.objects.filter(slug=DEMO_DOCUMENT).exists()
 
 
-def create_users(rng: random.Random) -> tuple[dict[str, User], list[User]]:
-    """The demo accounts (password `kenes-demo`) and residents who author proposals (no password)."""
+def create_users(rng: random.Random, log: Callable[[str], None]) -> tuple[dict[str, User], list[User]]:
+    """The demo accounts (password `kenes-demo`) and residents who author proposals (no password).
+
+    Existing accounts with these names are never changed: an existing one with the expected role is
+    used as it is; one with another role stops the load with a clear error."""
     password = make_password(DEMO_PASSWORD)
     named = {}
     for username, role, region, staff in DEMO_USERS:
-        user, _created = User.objects.update_or_create(
+        user, created = User.objects.get_or_create(
             username=username,
             defaults={"role": role, "region": region, "is_staff": staff, "is_superuser": staff and role == Role.ADMIN,
-                      "password": password, "is_active": True, "email": f"{username}@demo.kenes.kz"},
+                      "password": password, "email": f"{username}{DEMO_EMAIL}"},
         )
+        if not created:
+            if user.role != role and not (role == Role.ADMIN and user.is_superuser):
+                raise DemoError(f"an account named {username!r} exists with the role {user.role!r}, not {role!r}")
+            log(f"Account {username!r} exists already: left unchanged (its password is not {DEMO_PASSWORD}).")
         named[username] = user
     slugs = [r.slug for r in all_regions()]
     unusable = make_password(None)  # residents cannot log in
     residents = [
-        User(username=f"{RESIDENT_PREFIX}{i:03d}", role=Role.CITIZEN, region=rng.choice(slugs), password=unusable)
+        User(username=f"{RESIDENT_PREFIX}{i:03d}", role=Role.CITIZEN, region=rng.choice(slugs), password=unusable,
+             email=f"{RESIDENT_PREFIX}{i:03d}{DEMO_EMAIL}")
         for i in range(1, RESIDENTS + 1)
     ]
     User.objects.bulk_create(residents, ignore_conflicts=True)
-    stored = list(User.objects.filter(username__startswith=RESIDENT_PREFIX).order_by("username"))
+    stored = list(
+        User.objects.filter(username__startswith=RESIDENT_PREFIX, email__endswith=DEMO_EMAIL).order_by("username")
+    )
     return named, [named["citizen"], *stored]
 
 
@@ -223,7 +234,7 @@ def load_demo(
     rng = random.Random(seed)
     result = DemoResult()
     with transaction.atomic():
-        users, authors = create_users(rng)
+        users, authors = create_users(rng, log)
         result.users = len(users) + len(authors) - 1
         version = create_law(now)
         regions = region_centres()
@@ -247,7 +258,8 @@ def load_demo(
 
 def reset_demo() -> None:
     """Remove the demo document, its proposals (with supports and changes), the receipt log and the
-    demo users. Refused when proposals on other documents exist: their receipts would break."""
+    accounts the demo created. Refused when proposals on other documents exist: their receipts
+    would break."""
     with transaction.atomic():
         demo = Proposal.objects.filter(version__document__slug=DEMO_DOCUMENT)
         if Proposal.objects.exclude(version__document__slug=DEMO_DOCUMENT).exists():
@@ -257,8 +269,8 @@ def reset_demo() -> None:
         ReceiptEntry.objects.all().delete()  # a bulk delete: the log is emptied, not edited
         Document.objects.filter(slug=DEMO_DOCUMENT).delete()
         usernames = [u for u, *_rest in DEMO_USERS]
-        User.objects.filter(username__in=usernames).delete()
-        User.objects.filter(username__startswith=RESIDENT_PREFIX).delete()
+        User.objects.filter(username__in=usernames, email__endswith=DEMO_EMAIL).delete()
+        User.objects.filter(username__startswith=RESIDENT_PREFIX, email__endswith=DEMO_EMAIL).delete()
 
 
 def describe(result: DemoResult) -> list[str]:
