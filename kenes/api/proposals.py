@@ -208,7 +208,7 @@ def get_receipt(request: HttpRequest, code: str) -> dict[str, Any]:
     if entry is None:
         raise not_found(_("No proposal with this receipt code was found."))
     proposal = Proposal.objects.select_related("article", "version").filter(pk=entry.proposal_id).first()
-    public = proposal is not None and not proposal.is_hidden
+    public = proposal is not None and not proposal.is_hidden and proposal.version.is_published
     return {
         "receipt_code": entry.receipt_code,
         "counted": True,
