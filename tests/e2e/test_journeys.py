@@ -112,3 +112,17 @@ def test_moderator_hides_a_proposal_and_the_public_list_drops_it(
     anonymous.close()
     spam.refresh_from_db()
     assert spam.is_hidden and spam.hidden_by.username == "moder"
+
+
+def test_api_docs_render_every_operation(page: Any, draft: Any) -> None:
+    """The interactive API docs load (their scripts come from the ninja package, no CDN)."""
+    from playwright.sync_api import expect
+
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto("/api/v1/docs")
+    operations = page.locator(".opblock-summary-path")
+    expect(operations.first).to_be_visible()
+    paths = set(operations.all_inner_texts())
+    assert {"/api/v1/proposals", "/api/v1/receipts/{code}", "/api/v1/documents"} <= {p.replace("\u200b", "") for p in paths}
+    assert not failed
