@@ -204,6 +204,7 @@ def load_demo(*, events: int = 2000, seed: int = 2026, focus: str = "atyrau", no
         regionals: dict[str, Coalition] = {}
         territorials: dict[str, list[Coalition]] = {}
         volunteers_by_region: dict[str, list[Volunteer]] = {}
+        branch_names: dict[str, list[str]] = {}
         organisation_count = len(parties) + len(national_ngos)
         for region in all_regions():
             name_kk = region.name_kk
@@ -226,6 +227,10 @@ def load_demo(*, events: int = 2000, seed: int = 2026, focus: str = "atyrau", no
                       Organisation(name=f"{name_kk} кәсіпкерлер палатасы", kind=OrganisationKind.COMPANY, region=region.slug)]
             organisations = Organisation.objects.bulk_create(branches + ngos + others)
             organisation_count += len(organisations)
+            branch_names[region.slug] = [o.name for o in organisations[: len(branches)]]
+            # The national coalition unites the parties and the NGOs of every region.
+            Membership.objects.bulk_create([Membership(coalition=national, organisation=o) for o in organisations
+                                            if o.kind == OrganisationKind.NGO])
             members = [Membership(coalition=regional, organisation=o) for o in organisations]
             members += [Membership(coalition=regional, person_name=_person(rng), role=role)
                         for role in (MemberRole.CHAIR, MemberRole.DEPUTY, MemberRole.SECRETARY)]
@@ -284,8 +289,7 @@ def load_demo(*, events: int = 2000, seed: int = 2026, focus: str = "atyrau", no
                     online_url=f"https://meet.example.kz/{region.slug}-{i}" if event_format != "offline" else "",
                     starts_at=starts_at, ends_at=starts_at + timedelta(hours=2), region=region.slug,
                     district=district.code if district else "",
-                    place=f"{district.name_kk}, {place}" if district else f"{region.name_kk}, {place}",
-                    organisers=coalition.name_kk[:500], audiences=sorted({audience, _weighted(rng, AUDIENCE_WEIGHTS)}),
+                    place=place, organisers=rng.choice(branch_names[region.slug]), audiences=sorted({audience, _weighted(rng, AUDIENCE_WEIGHTS)}),
                     themes=[theme.slug], expected_attendance=rng.choice([30, 50, 80, 100, 150, 200, 300, 500]),
                 ))
             targets = Counter(e.event_type for e in region_events)

@@ -25,6 +25,9 @@ def test_demo_loads_once_and_is_deterministic(draft: Any, capsys: Any) -> None:
     assert "420 events" in out
     assert Coalition.objects.filter(level=Level.NATIONAL).count() == 1
     assert Coalition.objects.filter(level=Level.REGIONAL).count() == 20
+    national = Coalition.objects.get(level=Level.NATIONAL)
+    assert national.memberships.filter(organisation__kind="party").count() == 5
+    assert national.memberships.filter(organisation__kind="ngo").count() >= 300
     assert Coalition.objects.filter(level=Level.TERRITORIAL).count() == 224
     assert Volunteer.objects.filter(region="atyrau").count() >= 200
     assert Coalition.objects.get(level=Level.REGIONAL, region="atyrau").memberships.count() >= 349
