@@ -231,7 +231,7 @@ def append_receipt_entries(proposals: Sequence[Proposal]) -> list[ReceiptEntry]:
 def existing_for_source(source: str, source_id: str) -> Proposal | None:
     if not source_id:
         return None
-    proposal = Proposal.objects.filter(source=source, source_id=source_id).first()
+    proposal = Proposal.objects.from_source(source, [source_id]).order_by().first()
     if proposal is not None:
         proposal.already_present = True  # type: ignore[attr-defined]
     return proposal
@@ -296,7 +296,7 @@ def stored_source_ids(keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
     present: set[tuple[str, str]] = set()
     for source in {key[0] for key in keys}:
         ids = [key[1] for key in keys if key[0] == source]
-        rows = Proposal.objects.filter(source=source, source_id__in=ids).values_list("source_id", flat=True)
+        rows = Proposal.objects.from_source(source, ids).order_by().values_list("source_id", flat=True)
         present.update((source, source_id) for source_id in rows)
     return present
 

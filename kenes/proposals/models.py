@@ -109,6 +109,11 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
     def in_region(self, region: str) -> ProposalQuerySet:
         return self.filter(region=region)
 
+    def from_source(self, source: str, source_ids: list[str]) -> ProposalQuerySet:
+        """Proposals with these ids of one source. The source_id <> '' term lets the database use
+        the partial unique index on (source, source_id)."""
+        return self.filter(~models.Q(source_id=""), source=source, source_id__in=source_ids)
+
     def search(self, query: str) -> ProposalQuerySet:
         """Full-text search over `search_text`: every query term must match (as a prefix of an
         indexed term). FTS5 on SQLite, a GIN-indexed tsvector ('simple' config) on PostgreSQL;
