@@ -189,7 +189,9 @@ def _fit(counts: sparse.csr_matrix, *, seed: int, k: int | None) -> ClusterFit:
     distinctive: list[list[int]] = []
     for c in range(k):
         row = centroids.getrow(c)
-        gain = row.data - overall[row.indices]
+        # Over-representation weighted by weight in the cluster (a KL-divergence term): words
+        # frequent everywhere ("керек", "нужно") score low, the cluster's own words high.
+        gain = row.data * np.log(row.data / np.maximum(overall[row.indices], 1e-9))
         top = row.indices[np.lexsort((row.indices, -gain))][: LABEL_TERMS * 4]
         distinctive.append([int(t) for t in columns[top]])
     # Centroids back in the full hashed space (for scoring sentences by `term_counts`).
@@ -262,7 +264,7 @@ def describe(result: ClusterFit, text_of: Callable[[list[int]], list[str]],
         for f in wanted:
             if surfaces[f]:
                 surface = surfaces[f].most_common(1)[0][0]
-                if surface not in label_terms:
+                if surface not in label_terms and not any(ch.isdigit() for ch in surface):  # not "8-бапқа"
                     label_terms.append(surface)
         label_terms = label_terms[:LABEL_TERMS]
         centroid = result.tfidf_centroids.getrow(c)
