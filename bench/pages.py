@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,7 @@ def concurrent(pages: dict[str, str], clients: int, rounds: int) -> dict[str, An
                 break
             except OSError:
                 time.sleep(0.2)
+        quoted = {name: urllib.parse.quote(url, safe="/?=&+%") for name, url in pages.items()}
         times: dict[str, list[float]] = {name: [] for name in pages}
         errors: list[str] = []
         lock = threading.Lock()
@@ -158,10 +160,10 @@ def concurrent(pages: dict[str, str], clients: int, rounds: int) -> dict[str, An
                 name = names[(i + offset) % len(names)]
                 started = time.perf_counter()
                 try:
-                    with urllib.request.urlopen(base + pages[name], timeout=60) as response:  # noqa: S310
+                    with urllib.request.urlopen(base + quoted[name], timeout=60) as response:  # noqa: S310
                         response.read()
                         ok = response.status == 200
-                except OSError as error:
+                except (OSError, ValueError) as error:
                     ok = False
                     with lock:
                         errors.append(f"{name}: {error}")
