@@ -29,6 +29,18 @@ KATO_TO_SLUG = {
 }
 
 
+LATIN_LOOKALIKES = str.maketrans("AaEeOoPpCcXxiIyKkMHTB", "АаЕеОоРрСсХхіІуКкМНТВ")
+
+
+def clean_name(name: str) -> str:
+    """Source quirks: Latin look-alike letters inside Cyrillic names ("Aршалинский"), a doubled
+    suffix ("Енбекшинскийский")."""
+    name = name.strip()
+    if any("а" <= ch.lower() <= "я" or ch in "әғқңөұүһіӘҒҚҢӨҰҮҺІ" for ch in name):
+        name = name.translate(LATIN_LOOKALIKES)
+    return name.replace("скийский", "ский")
+
+
 class Command(BaseCommand):
     help = "Derive kenes/data/referendum/ (regions, districts, map paths) from ../shared/data/admin_divisions."
 
@@ -62,10 +74,11 @@ class Command(BaseCommand):
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(["kato", "pcode", "region", "name_kk", "name_ru", "name_en"])
             for row in rows:
-                writer.writerow([
-                    row["KATO"], row["ADM2_PCODE"], KATO_TO_SLUG[row["KATO"][:2]],
-                    row["ADM2_KK"], row["ADM2_RU"], row["ADM2_EN"],
-                ])
+                name_kk, name_ru = clean_name(row["ADM2_KK"]), clean_name(row["ADM2_RU"])
+                if name_ru == "Талдықорған":  # the source swaps the Kazakh and Russian names
+                    name_kk, name_ru = name_ru, name_kk
+                writer.writerow([row["KATO"], row["ADM2_PCODE"], KATO_TO_SLUG[row["KATO"][:2]],
+                                 name_kk, name_ru, row["ADM2_EN"].strip()])
         self.stdout.write(f"districts.csv: {len(rows)} districts")
 
     def _map(self, source: Path, tolerance: float) -> None:
