@@ -46,6 +46,7 @@ from kenes.campaign.models import (
     Event,
     EventStatus,
     Level,
+    MemberRole,
     Organisation,
     PlanTarget,
     Volunteer,
@@ -208,7 +209,10 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     children = coalition.children.in_scope_of(request.user)
     context = {
         "coalition": coalition, "can_change": can_change,
-        "memberships": coalition.memberships.select_related("organisation").order_by("role", "id"),
+        "leaders": coalition.memberships.exclude(role=MemberRole.MEMBER).select_related("organisation").order_by("role", "id"),
+        "memberships": coalition.memberships.filter(role=MemberRole.MEMBER).select_related("organisation")
+        .order_by("organisation__kind", "organisation__name", "person_name", "id")[:1000],
+        "member_count": coalition.memberships.count(),
         "children": children.annotate(event_count=Count("events")),
         "plans": coalition.plans.annotate(event_count=Count("events")),
         "events": coalition.events.order_by("-starts_at")[:20],
