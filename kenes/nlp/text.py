@@ -476,15 +476,18 @@ _KK_SLOTS: tuple[tuple[int, str], ...] = (
     (6, "дағы дегі тағы тегі ндағы ндегі"),
     # 5: cases (genitive, dative, accusative, locative, ablative, instrumental)
     (5, "ның нің дың дің тың тің ға ге қа ке на не ны ні ды ді ты ті н да де та те нда нде "
-        "дан ден тан тен нан нен ндан нден мен бен пен менен бенен пенен"),
-    # 4: possessive (1sg, 2sg, 2sg polite, 3, 1pl, 2pl)
-    (4, "ым ім ың ің ыңыз іңіз ңыз ңіз ы і сы сі ымыз іміз мыз міз"),
+        "дан ден тан тен нан нен ндан нден мен бен пен менен бенен пенен дай дей тай тей"),
+    # 4: possessive (1sg, 2sg polite, 3, 1pl); the plain 2sg -ың/-ің is left out: spelt
+    # without Kazakh letters it is -ын/-ин, the ending of алтын, бензин, Пушкин
+    (4, "ым ім ыңыз іңіз ңыз ңіз ы і сы сі ымыз іміз мыз міз"),
     # 3: plural
     (3, "лар лер дар дер тар тер"),
     # 2: verb forms: participles, present/future, gerunds, conditional, verbal noun
-    (2, "ған ген қан кен атын етін йтын йтін ады еді йды йді ып іп п у са се"),
+    (2, "ған ген қан кен атын етін йтын йтін ады еді йды йді ып іп п у са се май мей бай бей пай пей"),
     # 1: negation
     (1, "ма ме ба бе па пе"),
+    # 0: passive voice (only after another suffix: бекіт-іл-ген)
+    (0, "ыл іл"),
 )
 _MIN_STEM = 2  # letters; and a stem must keep a vowel
 # Frequent words that end like a suffix but are whole (postpositions, adverbs, adjectives,
@@ -497,8 +500,8 @@ _KK_PROTECTED = frozenset(
     бұл осы сол мен сен бірақ немесе және тек тіпті әрі соны мұны оны бала ана ата аға апа іні
     тау су бау жау қала дала заң зиян жер ел құқық тармақ бап конституция республика жан тіл
     президент парламент құрылтай мәжіліс сенат халық ұлт қоғам мемлекет азамат еңбек отан ару
-    әйел ер шекара шаруа шара мақсат мәселе жағдай кезде қазір бүгін ертең кеше әлі енді сонда
-    арасында бойынша сияқты екі көп мың ірі соң яғни жақсы кең ақын теңіз онда жылы әсіресе маңызды секілді ретінде жөнінде қатар бірге сайын дейінгі кейінгі жылғы
+    әйел ер шекара шаруа шара мақсат мәселе жағдай қазір бүгін ертең кеше әлі енді сонда
+    бойынша сияқты екі көп мың ірі соң яғни жақсы кең ақын теңіз онда әсіресе маңызды алтын ұйым мектеп кітап талап себеп жауап секілді қатар бірге сайын дейінгі кейінгі жылғы
     """.split()
 )
 _KK_TO_PLAIN = str.maketrans("әөұүіқғң", "аоууикгн")
@@ -510,6 +513,8 @@ def _folded_suffix(suffix: str) -> str:
 
 def _suffix_class(suffix: str) -> str:
     """Harmony class of a suffix: "b" (back), "f" (front) or "" (no telling)."""
+    if suffix in ("мен", "бен", "пен", "менен", "бенен", "пенен"):
+        return ""  # the instrumental has no back-vowel form: бала-мен
     for ch in suffix:
         if ch in _BACK or ch in "қғ":
             return "b"
@@ -549,6 +554,8 @@ def _fits(last: str, suffix: str) -> bool:
         return last not in _VOICELESS
     if first in "қкт" or first == "п":
         return last in _VOICELESS
+    if suffix in _LOCATIVE_D:
+        return last not in _VOICELESS  # қала-да, қала-дан, жер-де
     if first in "дб":
         return not vowel and last not in _VOICELESS
     if first == "л":
@@ -562,6 +569,7 @@ def _fits(last: str, suffix: str) -> bool:
     return True
 
 
+_LOCATIVE_D = frozenset({"да", "де", "дан", "ден", "дағы", "дегі", "даги", "деги", "дай", "дей"})
 _NOT_AFTER_PLURAL = frozenset({"ып", "іп", "ип", "п", "ады", "еді", "еди", "йды", "йді", "йди", "са", "се"})
 _AFTER_POSSESSIVE = frozenset(
     {"н", "нда", "нде", "на", "не", "ндан", "нден", "ндағы", "ндегі", "ндаги", "ндеги"}
@@ -608,13 +616,17 @@ def stem_kk(word: str) -> str:
             rest = current[:-n]
             if not _has_vowel(rest):
                 continue
-            if len(rest) < 3 and (slot > 2 or rest[-1] in _ALL_VOWELS):
-                continue  # two-letter stems only for verb roots: ал-ып, ет-еді
+            if len(rest) < 3 and (rest[-1] in _ALL_VOWELS or (slot > 2 and rest[0] not in _ALL_VOWELS)):
+                continue  # two-letter stems: vowel + consonant (өз-і, ел-дің) or verb roots (ал-ып)
             stem_class = _stem_class(rest)
             if suffix_class and stem_class and suffix_class != stem_class:
                 continue
             if not _fits(rest[-1], tail):
                 continue
+            if slot == 0 and slot_limit == 99:
+                continue  # a voice suffix is only taken off under another suffix
+            if tail in ("ым", "ім", "им") and len(rest) < 3:
+                continue  # ұйым, ырым
             if slot_limit == 3 and tail in _NOT_AFTER_PLURAL:
                 continue  # мектеп-тер: a plural follows nouns and participles, not gerunds
             if tail in ("сы", "сі", "си") and rest[-1] in "ыіи":
