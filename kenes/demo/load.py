@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kenes.accounts.models import Role, User
@@ -225,6 +225,15 @@ def import_constitution(log: Callable[[str], None]) -> str:
     return "; ".join(counts)
 
 
+def refresh_statistics() -> None:
+    """After a bulk load PostgreSQL's planner still thinks the tables are empty: analyse them now."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (Proposal, Support, ReceiptEntry, Article, User):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def load_demo(
     *, proposals: int = 2000, constitution: bool = True, now: datetime | None = None, seed: int = 2026,
     log: Callable[[str], None] = lambda message: None,
@@ -252,6 +261,7 @@ def load_demo(
                 result.campaigns[spec.campaign] = result.campaigns.get(spec.campaign, 0) + 1
     if constitution:
         result.constitution = import_constitution(log)
+    refresh_statistics()
     result.seconds = time.perf_counter() - started
     return result
 
