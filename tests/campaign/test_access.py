@@ -157,3 +157,33 @@ def test_national_coalition_is_changed_only_nationally(client: Any, users: dict[
     client.force_login(users["coordinator"])
     assert client.get(reverse("campaign:event_edit", args=[event.pk])).status_code == 403
     assert client.get(reverse("campaign:dashboard") + "?region=atyrau").context["board"].totals.scheduled == 3
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_assigning_a_volunteer_in_atyrau(client: Any, users: dict[str, Any], campaign: dict[str, Any], role: str) -> None:
+    from kenes.campaign.models import Assignment, Volunteer
+
+    volunteer = Volunteer.objects.create(full_name="Атыраулық ерікті", region="atyrau")
+    response = client_for(client, users, role).post(reverse("campaign:event_volunteers", args=[campaign["a1"].pk]),
+                                                    {"volunteer": volunteer.pk, "task": "тіркеу"})
+    if role in CAN_CHANGE:
+        assert response.status_code == 302 and Assignment.objects.count() == 1
+    else:
+        assert response.status_code == expected(role, set()) and Assignment.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_importing_into_atyrau(client: Any, users: dict[str, Any], campaign: dict[str, Any], role: str) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kenes.campaign.models import Event
+
+    before = Event.objects.count()
+    response = client_for(client, users, role).post(
+        reverse("campaign:plan_import", args=[campaign["atyrau"].pk]),
+        {"plan_title": "Жоспар", "file": SimpleUploadedFile("p.csv", "date,type,title\n2026-04-01,meeting,Кездесу\n".encode())},
+    )
+    if role in CAN_CHANGE:
+        assert response.status_code == 200 and Event.objects.count() == before + 1
+    else:
+        assert response.status_code == expected(role, set()) and Event.objects.count() == before
