@@ -37,23 +37,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def realistic_figures(rng: random.Random, voters: int) -> dict[str, int]:
-    """A consistent precinct protocol: turnout 55–90 %, a few per cent voting outside the premises,
-    a handful of ballots taken away, 0.5–2.5 % invalid, 70–95 % of valid ballots for."""
-    received = voters + rng.randint(0, max(1, voters // 50))
-    issued = round(voters * rng.uniform(0.55, 0.90))
-    outside = round(issued * rng.uniform(0.0, 0.05))
-    found = issued - rng.randint(0, 2)
-    invalid = round(found * rng.uniform(0.005, 0.025))
-    valid = found - invalid
-    votes_for = round(valid * rng.uniform(0.70, 0.95))
-    return {
-        "voters": voters, "received": received, "issued_premises": issued - outside, "issued_outside": outside,
-        "found": found, "invalid": invalid, "valid": valid, "votes_for": votes_for,
-        "votes_against": valid - votes_for, "unused": received - issued,
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--precincts", type=int, default=10_000)
@@ -90,6 +73,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from kenes.accounts.models import User
     from kenes.nlp import tally
     from kenes.referendum import actions
+    from kenes.referendum.demo import realistic_figures
     from kenes.referendum.models import Commission, Level, Protocol
 
     rng = random.Random(args.seed)
