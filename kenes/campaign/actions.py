@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,6 +222,20 @@ def import_plan(*, user: Any, plan: Plan, data: bytes, filename: str = "") -> Im
         })
     result.errors.sort(key=lambda e: e.line)
     return result
+
+
+def fit_plan_period(*, user: Any, plan: Plan) -> Plan:
+    """Set a plan's period to the days of its events (after a first import without dates)."""
+    bounds = plan.events.aggregate(first=models.Min("starts_at"), last=models.Max("starts_at"))
+    if bounds["first"] is None:
+        return plan
+    before = {"starts_on": plan.starts_on, "ends_on": plan.ends_on}
+    plan.starts_on = timezone.localdate(bounds["first"])
+    plan.ends_on = timezone.localdate(bounds["last"])
+    plan.save(update_fields=["starts_on", "ends_on"])
+    record_change(user=user, action="fit_period", obj=plan, region=plan.coalition.region, before=before,
+                  after={"starts_on": plan.starts_on, "ends_on": plan.ends_on})
+    return plan
 
 
 def set_plan_target(*, user: Any, plan: Plan, event_type: str, audience: str, count: int) -> PlanTarget | None:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kenes.campaign import access, actions, charts, ical
 from kenes.campaign.dashboard import SORT_KEYS, Dashboard, Row, build_dashboard, region_rows, sort_rows
-from kenes.campaign.districts import district_choices
+from kenes.campaign.districts import district_choices, find_district
 from kenes.campaign.forms import (
     AssignForm,
     CollectedProposalFormSet,
@@ -76,6 +76,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
         region = user.region
     region = region if region in REGION_SLUGS else ""
     district = request.GET.get("district", "")
+    if "district" not in request.GET and user.is_authenticated and region == user.region:
+        found = find_district(region, user.district)
+        district = found.code if found else ""
     if district and not any(code == district for code, _label in district_choices(region)):
         district = ""
     events = Event.objects.upcoming().near(region, district).select_related("coalition")
@@ -258,10 +261,13 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user, coalition=coalition, title=form.cleaned_data["plan_title"],
             starts_on=form.cleaned_data["starts_on"] or today, ends_on=form.cleaned_data["ends_on"] or today,
         )
+        new_plan = not plan.events.exists()
         try:
             result = actions.import_plan(user=request.user, plan=plan, data=data, filename=form.cleaned_data["file"].name)
         except ImportFileError as exc:
             file_error = str(exc)
+        if result is not None and new_plan and not (form.cleaned_data["starts_on"] and form.cleaned_data["ends_on"]):
+            actions.fit_plan_period(user=request.user, plan=plan)
     plans = coalition.plans.all()
     return TemplateResponse(request, "campaign/plan_import.html", {
         "coalition": coalition, "form": form, "result": result, "plan": plan, "file_error": file_error, "plans": plans,

@@ -65,6 +65,10 @@ def test_upload_plan_in_the_browser_form(client: Any, users: dict[str, Any], cam
     assert "<b>Аральский</b>" not in page and "&lt;b&gt;Аральский&lt;/b&gt;" in page
     plan = campaign["atyrau"].plans.get(title="Сәуір жоспары")
     assert str(plan.starts_on) == "2026-04-01"
+    client.post(url, {"plan_title": "Мамыр", "file": SimpleUploadedFile(
+        "p.csv", b"date,type,title\n2026-05-03,meeting,a\n2026-05-20,meeting,b\n")})
+    may = campaign["atyrau"].plans.get(title="Мамыр")
+    assert (str(may.starts_on), str(may.ends_on)) == ("2026-05-03", "2026-05-20")
     broken = client.post(url, {"plan_title": "x", "file": SimpleUploadedFile("p.xlsx", b"PK\x03\x04junk")})
     assert broken.context["file_error"] and broken.context["result"] is None
     empty = client.post(url, {"plan_title": "x", "file": SimpleUploadedFile("p.csv", b"")})

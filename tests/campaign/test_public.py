@@ -30,6 +30,10 @@ def test_upcoming_near_me_defaults_to_the_users_region(client: Any, users: dict[
     assert len(everywhere.context["page"]) == 3
     other = client.get(reverse("campaign:events") + "?region=kyzylorda&district=KZ233600")  # district of another region
     assert [e.title for e in other.context["page"]] == ["Ардагерлермен кездесу"]
+    users["citizen"].district = "Жылыой"
+    users["citizen"].save()
+    mine = client.get(reverse("campaign:events"))
+    assert (mine.context["district"], [e.title for e in mine.context["page"]]) == ("KZ233600", ["Мұнайшылармен кездесу"])
     hostile = client.get(reverse("campaign:events") + "?region=<script>&district=' OR 1=1")
     assert hostile.status_code == 200 and len(hostile.context["page"]) == 3
 
