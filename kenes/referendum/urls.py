@@ -16,5 +16,6 @@ urlpatterns = [
     path("<slug:slug>/desk/<str:code>/<int:number>/resolve/", views.protocol_resolve, name="resolve"),
     path("<slug:slug>/desk/<str:code>/<int:number>/correct/", views.protocol_correct, name="correct"),
     path("<slug:slug>/desk/<str:code>/<int:number>/history/", views.protocol_history, name="history"),
+    path("<slug:slug>/desk/<str:code>/<int:number>/summary/", views.summary_enter, name="summary"),
     path("<slug:slug>/<str:code>/", views.unit_results, name="unit"),
 ]

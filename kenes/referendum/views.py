@@ -117,6 +117,7 @@ def unit_results(request: HttpRequest, slug: str, code: str | None = None) -> Ht
         "fields": tally.FIELDS,
         "language": _language(),
         "can_enter": commission.level == Level.PRECINCT and actions.can_enter(request.user, commission),
+        "can_enter_summary": commission.level != Level.PRECINCT and actions.can_enter(request.user, commission),
     }
     template = "referendum/commission_results.html"
     if request.headers.get("HX-Request"):
@@ -320,6 +321,32 @@ def protocol_correct(request: HttpRequest, slug: str, code: str, number: int) ->
             return HttpResponseRedirect(reverse("referendum:history", args=[slug, code, number]))
     context = _protocol_context(request, referendum, protocol.commission, protocol.question, protocol)
     context.update(form=form, mode="correct")
+    return TemplateResponse(request, "referendum/protocol_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary_enter(request: HttpRequest, slug: str, code: str, number: int) -> HttpResponse:
+    """The protocol of a territorial, regional or the central commission (e.g. published figures):
+    checked and shown next to the tally, never added to it. Lines it does not carry stay empty."""
+    referendum = get_referendum(slug)
+    commission = get_object_or_404(Commission.objects.exclude(level=Level.PRECINCT), referendum=referendum, code=code)
+    if not actions.can_enter(request.user, commission):
+        raise PermissionDenied
+    question = get_question(referendum, number)
+    protocol = Protocol.objects.filter(commission=commission, question=question).first()
+    initial = {**protocol.figures(), "explanation": protocol.explanation} if protocol else {}
+    form = ProtocolForm(request.POST or None, initial=initial, required=False)
+    if request.method == "POST" and form.is_valid():
+        saved = _apply(form, lambda: actions.enter_summary_protocol(
+            operator=request.user, commission=commission, question=question, figures=form.figures(),
+            explanation=form.cleaned_data["explanation"], source=_("entered by %(user)s") % {"user": request.user}))
+        if saved is not None:
+            messages.success(request, _("The protocol is saved."))
+            return HttpResponseRedirect(reverse("referendum:unit", args=[slug, code]) + f"?q={number}")
+    context: dict[str, Any] = {"referendum": referendum, "precinct": commission, "question": question, "protocol": protocol,
+               "form": form, "mode": "summary", "fields": tally.FIELDS, "labels": LABELS, "language": _language(),
+               "entries": [], "mismatch": [], "can_resolve": False}
     return TemplateResponse(request, "referendum/protocol_form.html", context)
 
 

@@ -240,3 +240,32 @@ def test_turnout_form(tree: dict[str, Any]) -> None:
     assert client.post(url, {"hour": 13, "voted": 5}).status_code == 200
     national = Client().get(reverse("referendum:results", args=["ref-2026"])).content.decode()
     assert "10:00" in national and "12" in national
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_summary_protocol_page_by_role(role: str, tree: dict[str, Any], users: dict[str, Any]) -> None:
+    client = client_for(user_of(role, tree, users))
+    regional = client.get(reverse("referendum:summary", args=["ref-2026", "atyrau", 1]))
+    assert regional.status_code == EXPECTED[role]
+    # Nobody here is a member of the central commission.
+    central = client.get(reverse("referendum:summary", args=["ref-2026", "kz", 1]))
+    assert central.status_code == (302 if role == "anonymous" else 403)
+
+
+def test_published_national_figures_through_the_page(referendum: Any, make_user: Any) -> None:
+    from tests.nlp.test_tally import published_figures
+
+    cec = make_user("cec", "operator", "")
+    actions.add_member(commission=referendum.central(), user=cec, role="chair")
+    client = client_for(cec)
+    url = reverse("referendum:summary", args=["ref-2026", "kz", 1])
+    figures = {name: "" for name in ("received", "issued_premises", "issued_outside", "valid", "unused")}
+    figures.update({k: str(v) for k, v in published_figures().items()})
+    refused = client.post(url, figures)
+    assert refused.status_code == 200 and not Protocol.objects.exists()
+    assert client.post(url, {**figures, "explanation": "As published"}).status_code == 302
+    protocol = Protocol.objects.get(commission=referendum.central())
+    assert protocol.is_flagged and protocol.violations[0]["gap"] == 127_868
+    page = Client().get(reverse("referendum:results", args=["ref-2026"])).content.decode()
+    assert 'data-testid="published-protocol"' in page and 'data-testid="violation-valid_invalid_eq_found"' in page
+    assert client.get(reverse("referendum:enter", args=["ref-2026", "kz", 1])).status_code == 404  # not a precinct
