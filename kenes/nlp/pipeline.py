@@ -577,6 +577,9 @@ def main(argv: list[str]) -> int:
     if args.workers < 1:
         print("kenes analyze: --workers must be at least 1", file=sys.stderr)
         return 2
+    if args.out.resolve() == args.input.resolve() or (args.summary and args.summary.resolve() == args.input.resolve()):
+        print("kenes analyze: the output would overwrite the input", file=sys.stderr)
+        return 2
     index: dedup.DedupIndex | None = None
     state_path: Path | None = None
     try:
@@ -597,14 +600,16 @@ def main(argv: list[str]) -> int:
               f"({len(result.errors)} bad lines)", file=sys.stderr)
         return 1
     try:
+        summary = result.summary() if args.summary is not None else None
         started = time.perf_counter()
         tmp = args.out.with_name(args.out.name + ".tmp")
         with tmp.open("w", encoding="utf-8") as out:
             write_output(result, out)
         os.replace(tmp, args.out)
         result.timings["write"] = time.perf_counter() - started
-        if args.summary is not None:
-            args.summary.write_text(json.dumps(result.summary(), ensure_ascii=False, indent=1), encoding="utf-8")
+        if args.summary is not None and summary is not None:
+            summary["timings_seconds"]["write"] = round(result.timings["write"], 3)
+            args.summary.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
         if index is not None and state_path is not None:
             index.save(state_path)
     except OSError as exc:

@@ -137,6 +137,11 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert pipeline.main([str(good), "--out", str(tmp_path / "no-such-dir" / "out.jsonl"), "--quiet",
                           "--workers", "1"]) == 2
     assert pipeline.main([str(good), "--out", str(out), "--workers", "0"]) == 2
+    before = good.read_bytes()
+    assert pipeline.main([str(good), "--out", str(good), "--quiet"]) == 2
+    assert pipeline.main([str(good), "--out", str(out), "--summary", str(good), "--quiet"]) == 2
+    assert good.read_bytes() == before
+    assert "overwrite the input" in capsys.readouterr().err
     empty = tmp_path / "empty.jsonl"
     empty.write_bytes(b"")
     assert pipeline.main([str(empty), "--out", str(out), "--quiet"]) == 1
