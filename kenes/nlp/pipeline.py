@@ -555,6 +555,13 @@ def write_output(result: AnalysisResult, out: IO[str]) -> None:
         out.write("\n")
 
 
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kenes analyze",
@@ -566,7 +573,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--summary", type=Path, help="also write a JSON summary (groups, clusters, counts)")
     parser.add_argument("--state", type=Path,
                         help="directory keeping duplicate groups between runs (incremental mode)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for per-text work")
+    parser.add_argument("--workers", type=int, default=_cores(), help="processes for per-text work (default: the cores this process may use)")
     parser.add_argument("--seed", type=int, default=0, help="random seed for clustering")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
