@@ -207,7 +207,8 @@ def import_plan(*, user: Any, plan: Plan, data: bytes, filename: str = "") -> Im
         event.updated_at = now
         to_update.append(event)
     with transaction.atomic():
-        Event.objects.bulk_create(to_create, batch_size=500)
+        # A concurrent import of the same file may have stored some rows a moment ago: skip those.
+        Event.objects.bulk_create(to_create, batch_size=500, ignore_conflicts=True)
         if to_update:
             Event.objects.bulk_update(to_update, [*EVENT_FIELDS, "plan", "updated_at"], batch_size=500)
         if not plan.targets.exists() and parsed.rows:
@@ -302,6 +303,8 @@ def report_event(*, user: Any, event: Event, attendance: int, audiences: list[st
     if proposals and version is None:
         raise ValueError("collected proposals need the draft version they concern")
     with transaction.atomic():
+        # One report per event: a second submission of the same form waits here, then corrects it.
+        Event.objects.select_for_update().filter(pk=event.pk).first()
         report = EventReport.objects.filter(event=event).first()
         before = model_to_dict(report, exclude=["id", "event"]) if report else {}
         if report is None:
