@@ -3,10 +3,13 @@ idempotent, changed rows recorded as corrections, and broken files refused clear
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from kenes.nlp import tally
@@ -143,3 +146,35 @@ def test_a_user_without_membership_imports_nothing(tree: dict[str, Any], users: 
     report = run(tree, "\n".join([HEADER, line("101", good)]), user=users["analyst"])
     assert report.created == 0 and len(report.errors) == 1
     assert not Protocol.objects.exists()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(max_size=3000))
+def test_random_bytes_never_crash_the_reader(data: bytes) -> None:
+    for name in ("x.csv", "x.xlsx"):
+        try:
+            rows = actions.read_table(data, name)
+        except actions.ImportFileError:
+            continue
+        assert all(isinstance(number, int) and number >= 2 for number, _row in rows)
+
+
+CELL = st.one_of(st.text(max_size=12), st.integers(min_value=-10, max_value=10**10).map(str),
+                 st.sampled_from(["", "0", "715", "1 000", "=HYPERLINK(\"x\")", "<b>", "101", "1"]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(CELL, min_size=0, max_size=len(actions.IMPORT_COLUMNS) + 2), max_size=8))
+def test_hostile_rows_are_each_accepted_or_reported(tree: dict[str, Any], table: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(actions.IMPORT_COLUMNS)
+    writer.writerows(table)
+    if "\x00" in buffer.getvalue():
+        with pytest.raises(actions.ImportFileError):
+            actions.read_table(buffer.getvalue().encode("utf-8"), "fuzz.csv")
+        return
+    rows = actions.read_table(buffer.getvalue().encode("utf-8"), "fuzz.csv")
+    report = actions.import_protocols(operator=tree["operator_a"], referendum=tree["atyrau"].referendum, rows=rows)
+    assert report.accepted + len(report.errors) == len(rows)
+    assert actions.recount(tree["atyrau"].referendum, write=False).differences == []
