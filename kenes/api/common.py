@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ninja import Schema
 
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds
+
 
 class ErrorOut(Schema):
     """Every 4xx answer: a human-readable message (translated after Accept-Language) and a stable code."""

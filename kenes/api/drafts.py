@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from django.conf import settings
@@ -9,9 +10,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
-from kenes.api.common import ErrorOut, not_found
+from kenes.api.common import MAX_ID, ErrorOut, not_found
 from kenes.drafts.models import Article, Document, Version
 
 router = Router(tags=["drafts"])
@@ -145,18 +146,24 @@ def published_documents() -> QuerySet[Document]:
 
 
 def get_version(slug: str, name: str) -> Version:
+    if not (_SLUG.fullmatch(slug) and _SLUG.fullmatch(name)):
+        raise not_found(_("No such published version."))
     version = Version.objects.published().select_related("document").filter(document__slug=slug, name=name).first()
     if version is None:
         raise not_found(_("No such published version."))
     return version
 
 
+_LABEL = re.compile(r"([0-9]{1,6})(?:-([0-9]{1,4}))?")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
+
 def parse_label(label: str) -> tuple[int, int] | None:
     """'8' -> (8, 0); '83-1' -> (83, 1); anything else -> None."""
-    number, _sep, sub = label.partition("-")
-    if not number.isdigit() or len(number) > 6 or (sub and (not sub.isdigit() or len(sub) > 4)):
+    match = _LABEL.fullmatch(label)
+    if match is None:
         return None
-    return int(number), int(sub or 0)
+    return int(match.group(1)), int(match.group(2) or 0)
 
 
 @router.get("/documents", response=list[DocumentOut], summary="Documents with their published versions")
@@ -166,7 +173,7 @@ def list_documents(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.get("/documents/{slug}", response={200: DocumentOut, 404: ErrorOut}, summary="One document")
 def get_document(request: HttpRequest, slug: str) -> dict[str, object]:
-    document = published_documents().filter(slug=slug).first()
+    document = published_documents().filter(slug=slug).first() if _SLUG.fullmatch(slug) else None
     if document is None:
         raise not_found(_("No such document."))
     return document_out(document)
@@ -220,7 +227,7 @@ def get_article(request: HttpRequest, slug: str, name: str, label: str) -> dict[
 @router.get(
     "/articles/{article_id}", response={200: ArticleOut, 404: ErrorOut, 422: ErrorOut}, summary="One article by its id",
 )
-def get_article_by_id(request: HttpRequest, article_id: int) -> dict[str, object]:
+def get_article_by_id(request: HttpRequest, article_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, object]:
     article = (
         Article.objects.filter(pk=article_id, version__is_published=True)
         .select_related("version__document")

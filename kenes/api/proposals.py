@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Answer
 
 from kenes.api.auth import TokenAuth
-from kenes.api.common import ApiError, ErrorOut, not_found
+from kenes.api.common import MAX_ID, ApiError, ErrorOut, not_found
 from kenes.drafts.models import Article, Version
 from kenes.proposals.actions import SubmissionClosed, SubmissionError, submit_proposal
 from kenes.proposals.models import Channel, Kind, Proposal, ReceiptEntry, Status, normalize_receipt_code
@@ -72,8 +72,8 @@ class ReceiptOut(Schema):
 
 
 class ProposalFilters(Schema):
-    version: int | None = Field(None, description="Version id.")
-    article: int | None = Field(None, description="Article id.")
+    version: int | None = Field(None, ge=1, le=MAX_ID, description="Version id.")
+    article: int | None = Field(None, ge=1, le=MAX_ID, description="Article id.")
     region: str | None = Field(None, max_length=40, description="Region slug.")
     status: str | None = Field(None, max_length=20)
     language: str | None = Field(None, max_length=8)
@@ -88,8 +88,10 @@ class ProposalIn(Schema):
     text: str = Field(max_length=100_000)
     kind: str = Field("amend", max_length=20, description="amend, add, delete or comment.")
     region: str = Field("", max_length=40, description="Region slug of residence (may be empty).")
-    version: int | None = Field(None, description="Version id; default: the article's version, else the open one.")
-    article: int | None = Field(None, description="Article id; null: the draft as a whole.")
+    version: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Version id; default: the article's version, else the open one.",
+    )
+    article: int | None = Field(None, ge=1, le=MAX_ID, description="Article id; null: the draft as a whole.")
     client_id: str = Field(
         "", max_length=200,
         description="Your own id for this proposal: sending it again returns the first receipt instead of a copy.",
@@ -154,7 +156,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         stamp, _sep, pk = raw.partition("|")
         created_at = parse_datetime(stamp)
-        if created_at is None or not pk.isdigit():
+        if created_at is None or not pk.isascii() or not pk.isdigit() or int(pk) > MAX_ID:
             raise ValueError(raw)
         return created_at, int(pk)
     except (ValueError, UnicodeDecodeError, binascii.Error):
