@@ -443,3 +443,12 @@ def test_time_left_in_words() -> None:
         assert time_left_in_words(now + timedelta(hours=3, minutes=20), now) == "3 hours 20 minutes left"
         assert time_left_in_words(now + timedelta(seconds=20), now) == "less than a minute left"
         assert time_left_in_words(now - timedelta(seconds=20), now) == ""
+
+
+def test_pages_in_three_languages(client: Any, mine: Any) -> None:
+    for prefix, word in (("", "Қазақша немесе орысша сөздер"), ("/ru", "Слова на казахском или русском"),
+                         ("/en", "Words in Kazakh or Russian")):
+        assert word in client.get(f"{prefix}/proposals/").content.decode()
+    assert "Түбіртекті тексеру" in client.get("/receipts/").content.decode()
+    html = client.get(f"/ru/receipts/{mine.receipt_code}/").content.decode()
+    assert "Ваше предложение учтено" in html
