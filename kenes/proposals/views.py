@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -216,7 +217,7 @@ def proposal_support(request: HttpRequest, code: str) -> HttpResponse:
     if not request.user.is_authenticated:
         if is_htmx(request):
             return HttpResponse(_("Log in to support proposals."), status=403)
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(reverse("proposals:detail", args=[code]))
     proposal = get_proposal_for_user(request.user, code)
     error = ""
     try:

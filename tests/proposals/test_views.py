@@ -182,10 +182,12 @@ def test_hostile_text_is_escaped(client: Any, submit: Any, users: dict[str, Any]
 def test_detail_shows_answer_and_history_to_staff_only(client: Any, mine: Any, users: dict[str, Any]) -> None:
     from kenes.proposals.actions import answer_proposal
 
-    answer_proposal(proposal=mine, user=users["commission"], status="accepted", text="Ұсыныс қабылданды.")
+    answer_proposal(proposal=mine, user=users["commission"], status="accepted",
+                    text="Ұсыныс қабылданды. Сұрақтар: info@gov.kz")
     login(client, users, None)
     html = client.get(mine.get_absolute_url()).content.decode()
     assert "Ұсыныс қабылданды." in html and "answer_text" not in html
+    assert "i***@gov.kz" in html and "info@gov.kz" not in html
     login(client, users, "analyst")
     html = client.get(mine.get_absolute_url()).content.decode()
     assert "answer_text" in html and "commission" in html
@@ -297,6 +299,8 @@ def test_support(client: Any, users: dict[str, Any], mine: Any, hidden: Any) -> 
     assert client.get(url).status_code == 405
     response = client.post(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert "next=" in response["Location"] and mine.receipt_code in response["Location"]
+    assert "support" not in response["Location"]
     assert client.post(url, HTTP_HX_REQUEST="true").status_code == 403
     login(client, users, "citizen2")
     response = client.post(url, HTTP_HX_REQUEST="true")
