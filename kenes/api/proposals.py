@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -158,6 +158,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         created_at = parse_datetime(stamp)
         if created_at is None or not pk.isascii() or not pk.isdigit() or int(pk) > MAX_ID:
             raise ValueError(raw)
+        if timezone.is_naive(created_at):
+            created_at = timezone.make_aware(created_at, UTC)
         return created_at, int(pk)
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise ApiError(422, "invalid", _("The cursor is not valid; start again without it.")) from None
