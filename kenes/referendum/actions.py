@@ -592,6 +592,12 @@ def _insert_rows(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]
     # Only model metadata goes into the statement; every value is a parameter.
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: one stream instead of a statement per row (the same columns and values).
+            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         for start in range(0, len(rows), 2000):
             cursor.executemany(sql, rows[start:start + 2000])
 

@@ -70,6 +70,9 @@ def test_good_rows_go_in_and_bad_rows_are_reported_by_number(tree: dict[str, Any
     assert "not under your commission" in messages[6]
     p102 = Protocol.objects.get(commission=tree["p102"])
     assert p102.status == Status.CONFIRMED and p102.is_flagged and p102.explanation == "torn ballot"
+    assert p102.violations == [{"code": "valid_invalid_eq_found", "left": 716, "right": 715, "gap": 1}]
+    event = ProtocolEvent.objects.get(protocol=p102)
+    assert event.after["invalid"] == 16 and event.before is None and event.user == tree["operator_a"]
     atyrau = Tally.objects.get(commission=tree["atyrau"])
     assert (atyrau.protocols, atyrau.flagged, atyrau.votes_for) == (2, 1, 1200)
     assert ProtocolEvent.objects.filter(kind=EventKind.IMPORT).count() == 2
