@@ -50,6 +50,8 @@ def query_terms(query: str) -> list[str]:
     terms: list[str] = []
     for term in search_terms((query or "")[:500]):
         for piece in re.findall(r"\w+", term):
+            if len(piece) < 2 and not piece.isdigit():
+                continue  # a one-letter prefix would match nearly everything
             if piece not in terms:
                 terms.append(piece)
     return terms[:MAX_QUERY_TERMS]
@@ -115,22 +117,22 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         return self.filter(~models.Q(source_id=""), source=source, source_id__in=source_ids)
 
     def search(self, query: str) -> ProposalQuerySet:
-        """Full-text search over `search_text`: every query term must match (as a prefix of an
-        indexed term). FTS5 on SQLite, a GIN-indexed tsvector ('simple' config) on PostgreSQL;
+        """Full-text search over `search_text`: every query term must match (words as a prefix of
+        an indexed term, numbers exactly). FTS5 on SQLite, a GIN-indexed tsvector ('simple' config) on PostgreSQL;
         the stemming is ours (kenes.nlp.text.search_terms) on both sides."""
         terms = query_terms(query)
         if not terms:
             return self.none()
         vendor = connections[self.db].vendor
         if vendor == "postgresql":
-            tsquery = " & ".join(f"'{term}':*" for term in terms)
+            tsquery = " & ".join(f"'{term}'" if term.isdigit() else f"'{term}':*" for term in terms)
             condition = RawSQL(
                 "to_tsvector('simple', \"proposals_proposal\".\"search_text\") @@ to_tsquery('simple', %s)",
                 [tsquery], output_field=models.BooleanField(),
             )
             return self.filter(condition)
         if vendor == "sqlite":
-            match = " ".join(f'"{term}"*' for term in terms)
+            match = " ".join(f'"{term}"' if term.isdigit() else f'"{term}"*' for term in terms)
             return self.filter(id__in=RawSQL(
                 "SELECT rowid FROM proposals_proposal_fts WHERE proposals_proposal_fts MATCH %s", [match],
             ))

@@ -82,3 +82,11 @@ def test_search_respects_visibility_in_the_list(client: Any, corpus: dict[str, A
     assert corpus["ru_rights"].receipt_code in html
     html = client.get(reverse("proposals:list"), {"q": "құқықтар"}).content.decode()
     assert corpus["kk_rights"].receipt_code in html and corpus["ru_land"].receipt_code not in html
+
+
+def test_numbers_match_exactly(submit: Any) -> None:
+    eight = submit("8-бапты өзгерту керек.")
+    eighty = submit("80-бапты өзгерту керек.")
+    assert found("8 бап") == {eight.pk}
+    assert found("80-бап") == {eighty.pk}
+    assert query_terms("а б 8") == ["8"]
