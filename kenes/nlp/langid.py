@@ -71,6 +71,7 @@ _LETTER_VOTES: dict[str, tuple[str, float]] = {
     "ğ": ("kk", 0.7),
     "ş": ("kk", 0.5),
     "ç": ("tr", 1.5),
+    "ə": ("az", 3.0),
     "ß": ("de", 3.0),
     "à": ("fr", 1.0),
     "è": ("fr", 1.0),
@@ -142,7 +143,8 @@ _LEXICON_RAW: dict[str, str] = {
         """,
     "uk": """
         і та що це для як від який яка які також повинні повинна громадян права статті україни
-        кожна людина має право життя держава гарантувати
+        кожна людина має право життя держава гарантувати треба потрібно вчасно гідну гідно
+        працівникам платити зараз щоб коли тому дуже
         """,
     "tr": """
         ve bir için bu ile olarak değil daha çok gibi ama anayasa hak vatandaş madde halkın
@@ -180,6 +182,7 @@ for _lang, _weight, _list in (
     ),
     ("en", 1.0, "tion tions ing ed ly ness ment ments ity ous ive able ible ence ance ize ise ies"),
     ("ky", 1.5, "ойм өйм айм эйм уу үү оо өө ээ"),
+    ("uk", 1.0, "ити ння ість ього"),
 ):
     for _ending in _list.split():
         _ENDINGS.setdefault(fold(_ending) if _lang in ("kk", "ru") else _ending, (_lang, _weight))
@@ -194,7 +197,7 @@ _KY_DOUBLE = re.compile("(?:оо|өө|үү|ээ|уу)")
 _UZ_LATIN = re.compile(r"(?:o'|g')[a-z]")
 
 _LEXICON_WEIGHT = 2.0
-_OTHER_GROUP = frozenset({"ky", "tt", "uz", "uk", "tr", "de", "fr", "ba", "tg"})
+_OTHER_GROUP = frozenset({"ky", "tt", "uz", "uk", "tr", "az", "de", "fr", "ba", "tg"})
 
 
 def scores(text: str) -> dict[str, float]:
