@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Annotated
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Schema
+from ninja import Router, Schema
+from ninja.params.functions import Path as PathParam
 
 from kenes.api.common import MAX_ID, ErrorOut, not_found
 from kenes.drafts.models import Article, Document, Version
@@ -227,7 +229,9 @@ def get_article(request: HttpRequest, slug: str, name: str, label: str) -> dict[
 @router.get(
     "/articles/{article_id}", response={200: ArticleOut, 404: ErrorOut, 422: ErrorOut}, summary="One article by its id",
 )
-def get_article_by_id(request: HttpRequest, article_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, object]:
+def get_article_by_id(
+    request: HttpRequest, article_id: Annotated[int, PathParam(ge=1, le=MAX_ID)],
+) -> dict[str, object]:
     article = (
         Article.objects.filter(pk=article_id, version__is_published=True)
         .select_related("version__document")
