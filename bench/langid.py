@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -39,13 +40,36 @@ def evaluate(name: str, func: Callable[[str], str], texts: Sequence[str], gold: 
     for lang in sorted(set(gold)):
         indices = [i for i, g in enumerate(gold) if g == lang]
         per_language[lang] = round(sum(predicted[i] == lang for i in indices) / len(indices), 4)
+    per_kind: dict[str, dict[str, float]] = {}
+    for kind in sorted({kind_of(text, g) for text, g in zip(texts, gold, strict=True)}):
+        indices = [i for i in range(len(texts)) if kind_of(texts[i], gold[i]) == kind]
+        right = sum(predicted[i] == gold[i] for i in indices)
+        per_kind[kind] = {"texts": len(indices), "accuracy": round(right / len(indices), 4)}
     return {
         "name": name,
         "accuracy": round(sum(p == g for p, g in zip(predicted, gold, strict=True)) / len(gold), 4),
         "accuracy_by_language": per_language,
+        "accuracy_by_kind": per_kind,
         "texts_per_second_median": round(len(texts) / statistics.median(timings)),
         "errors": [(texts[i][:60], gold[i], predicted[i]) for i in range(len(texts)) if predicted[i] != gold[i]][:15],
     }
+
+
+_KK_LETTERS = re.compile("[әғқңөұүһі]", re.IGNORECASE)
+_LATIN = re.compile("[a-z]", re.IGNORECASE)
+_CYRILLIC = re.compile("[а-я]", re.IGNORECASE)
+
+
+def kind_of(text: str, gold: str) -> str:
+    """Rough kind of a labelled text, inferred from its gold language and letters."""
+    if len(text.split()) <= 3:
+        return "short (<= 3 words)"
+    if gold == "kk":
+        if _LATIN.search(text) and not _CYRILLIC.search(text):
+            return "kk Latin script"
+        if not _KK_LETTERS.search(text):
+            return "kk without Kazakh letters"
+    return gold
 
 
 def lingua_detector(low_accuracy: bool) -> Callable[[str], str]:
