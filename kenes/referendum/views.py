@@ -248,7 +248,12 @@ def protocol_enter(request: HttpRequest, slug: str, code: str, number: int) -> H
     precinct = get_precinct_for_user(request.user, referendum, code)
     question = get_question(referendum, number)
     protocol = Protocol.objects.filter(commission=precinct, question=question).first()
-    form = ProtocolForm(request.POST or None)
+    initial: dict[str, Any] = {}
+    if protocol is not None and protocol.status == Status.MISMATCH:
+        # After a mismatch the operator corrects their own entry rather than typing it all again.
+        own = protocol.entries.filter(operator=request.user, is_active=True).order_by("-created_at", "-pk").first()
+        initial = {**own.figures, "explanation": own.explanation} if own else {}
+    form = ProtocolForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = _apply(form, lambda: actions.submit_entry(
             operator=request.user, precinct=precinct, question=question, figures=form.figures(),

@@ -207,6 +207,8 @@ def test_entry_flow_through_the_form(tree: dict[str, Any], good: dict[str, int])
     page = b.get(url).content.decode()
     assert 'data-testid="mismatch-votes_for"' in page and 'data-testid="mismatch-votes_against"' in page
     assert 'data-testid="mismatch-voters"' not in page
+    assert 'name="votes_for" id="id_votes_for" value="610"' in page  # her own entry, ready to fix
+    assert 'name="votes_for" id="id_votes_for" value="600"' in a.get(url).content.decode()  # and his own
     broken = b.post(url, {**good, "invalid": 16})
     assert broken.status_code == 200 and "explanation" in broken.content.decode()
     assert b.post(url, {**good, "votes_for": "abc"}).status_code == 200
