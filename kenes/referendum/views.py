@@ -251,7 +251,7 @@ def protocol_enter(request: HttpRequest, slug: str, code: str, number: int) -> H
     initial: dict[str, Any] = {}
     if protocol is not None and protocol.status == Status.MISMATCH:
         # After a mismatch the operator corrects their own entry rather than typing it all again.
-        own = protocol.entries.filter(operator=request.user, is_active=True).order_by("-created_at", "-pk").first()
+        own = protocol.entries.filter(operator_id=request.user.pk, is_active=True).order_by("-created_at", "-pk").first()
         initial = {**own.figures, "explanation": own.explanation} if own else {}
     form = ProtocolForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
