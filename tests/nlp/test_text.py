@@ -13,6 +13,7 @@ from kenes.nlp.text import (
     fold,
     is_kazakh_latin,
     normalize,
+    search_term_pairs,
     search_terms,
     stem,
     stem_kk,
@@ -268,3 +269,23 @@ def test_search_terms_with_explicit_language() -> None:
 def test_search_terms_never_raise(text: str) -> None:
     terms = search_terms(text)
     assert all(term and term == term.strip() for term in terms)
+
+
+def test_search_term_pairs_keep_the_surface_word() -> None:
+    assert search_term_pairs("Азаматтардың құқықтары және 8-бабы") == [
+        ("азаматтардың", "азамат"),
+        ("құқықтары", "кукык"),
+        ("8", "8"),
+        ("бабы", "бап"),
+    ]
+
+
+def test_oversized_and_hostile_input() -> None:
+    big = ("Бiз Qazaqstan «халқы» \u200b— " * 40_000) + "x" * 100_000
+    out = normalize(big)
+    assert out.startswith('Біз Qazaqstan "халқы" - Біз')
+    assert fold(big).startswith("биз казакстан халкы биз")
+    assert len(tokenize(big)) == 120_001
+    assert normalize("\x00\x01 a \ud7ff") == "\x00\x01 a \ud7ff"
+    mixed_word = "аb" * 200_000  # one huge word alternating scripts
+    assert len(normalize(mixed_word)) == 400_000
