@@ -153,6 +153,7 @@ _LAT_CHARS = re.compile(f"[{_LAT}]")
 _LAT_LETTER = _LAT_CHARS
 _CYR_CHARS = re.compile(f"[{_CYR}]")
 _SPACES = re.compile(r"\s+")
+_DIAERESIS_ON_E = re.compile("(?<=[ЕеЁё])\u0308+")
 
 
 def _fix_mixed_word(match: re.Match[str]) -> str:
@@ -173,13 +174,17 @@ def normalize(text: str) -> str:
     'Біз "Қазақстан" - ел'
     """
     text = _INVISIBLE.sub("", text)
+    if "\u0308" in text:
+        text = _DIAERESIS_ON_E.sub("", text)  # ё spelt е + ◌̈ (even twice) is е
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     text = _plain_punct(text)
     if _ADJACENT_SCRIPTS.search(text):
         text = _MIXED_WORD.sub(_fix_mixed_word, text)
     text = " ".join(text.split())
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+    for _round in range(3):
+        if text.isascii() or unicodedata.is_normalized("NFC", text):
+            break
         # A mapped letter may now compose with a following combining mark (у + ̆ → ў).
         text = _plain_punct(unicodedata.normalize("NFC", text))
     return text

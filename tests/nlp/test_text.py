@@ -289,3 +289,10 @@ def test_oversized_and_hostile_input() -> None:
     assert normalize("\x00\x01 a \ud7ff") == "\x00\x01 a \ud7ff"
     mixed_word = "аb" * 200_000  # one huge word alternating scripts
     assert len(normalize(mixed_word)) == 400_000
+
+
+def test_normalize_stacked_combining_marks_stay_idempotent_and_linear() -> None:
+    for text in ("Ё̈̆", "Ё" + "\u0308" * 5000, "е" + "\u0306" * 5000, ("а\u0306") * 5000):
+        out = normalize(text)
+        assert normalize(out) == out
+        assert unicodedata.is_normalized("NFC", out)
