@@ -122,7 +122,7 @@ def create_law(now: datetime) -> Version:
     document = Document.objects.create(
         slug=DEMO_DOCUMENT, title_kk=DEMO_TITLES["kk"], title_ru=DEMO_TITLES["ru"], title_en=DEMO_TITLES["en"],
     )
-    opens = (now - timedelta(days=20)).replace(hour=0, minute=0, second=0, microsecond=0)
+    opens = timezone.localtime(now - timedelta(days=20)).replace(hour=0, minute=0, second=0, microsecond=0)
     version = Version.objects.create(
         document=document, name=DEMO_VERSION, kind=VersionKind.DRAFT, date=opens.date(),
         preamble_kk=kk.preamble, preamble_ru=ru.preamble,
