@@ -152,7 +152,6 @@ _MIXED_WORD = re.compile(
 _LAT_CHARS = re.compile(f"[{_LAT}]")
 _LAT_LETTER = _LAT_CHARS
 _CYR_CHARS = re.compile(f"[{_CYR}]")
-_SPACES = re.compile(r"\s+")
 _DIAERESIS_ON_E = re.compile("(?<=[ЕеЁё])\u0308+")
 
 
@@ -284,7 +283,6 @@ _VOWELS_CYR = "аәеиоөұүыіэюяуАӘЕИОӨҰҮЫІЭЮЯУ"
 # "ng" at the end of a word or before a consonant is the informal spelling of ң.
 _GLIDE_RE = re.compile(f"(?<=[{_VOWELS_CYR}])[іІиИ]")
 _NG_RE = re.compile(r"ng(?![aeiouyäöüūıáóúý'])", re.IGNORECASE)
-_KAZAKH_LATIN_MARKS = re.compile(r"[qäğñöūüışáǵńóúýQÄĞÑÖŪÜIŞÁǴŃÓÚÝİ]|[agnouysci]'|^ı|ı", re.IGNORECASE)
 _KAZAKH_LATIN_HINT = re.compile(
     r"[qäğñöūüışáǵńóúý]|\b(?:jane|ushin|turaly|boiynsha|boyynsha|bul|osy|men|bap|baby|babyn)\b|[aognuy]'(?!\w)|"
     r"\b\w+(?:lar|ler|dar|der|tar|ter|nyn|nin|dyn|din|tyn|tin|syn|sy|ymyz|imiz)\b"
@@ -467,7 +465,6 @@ def tokenize(text: str) -> list[str]:
 _BACK = frozenset("аоұыя")
 _FRONT = frozenset("әөүіеэ")
 _ALL_VOWELS = frozenset("аәеиоөұүыіэюяуё")
-_FOLDED_TO_PROPER = {"а": "ә", "о": "ө", "у": "ұү", "и": "і", "к": "қ", "г": "ғ", "н": "ң"}
 
 # Kazakh inflectional suffixes, proper spelling, by slot. A word is stem + plural + possessive
 # + case + relative + personal ending (verbs: stem + participle/tense/gerund + personal ending);
