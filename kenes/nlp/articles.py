@@ -10,7 +10,9 @@
 A number counts only next to an article word: after it in Kazakh (`8-бабына`, `12 және
 13-баптарда`, `8 бап`, Latin `8-bap`), before it in Russian and English (`статью 6`, `ст. 30`,
 `статьи 40–44`, `статьях 5 и 7`, `статьи с 50 по 55`, `Article 32`, `Articles 5 and 6`,
-`art. 8`), or with an ordinal ending before a Russian article word (`6-я статья`).
+`art. 8`), or with an ordinal ending before a Russian article word (`6-я статья`); ordinal
+words one to ten count next to the article word (`бірінші бап`, `первая статья`, `статья
+первая`).
 Paragraphs (`3-тармағы`, `п. 2`, `пункт 3`, `части 1`, `paragraph 2 of`, `62(2)`) are kept
 with their article. Ranges are expanded up to `MAX_RANGE` articles; longer ranges give
 their two ends only. Article numbers run from 1 to 999; anything bigger is not an article.
@@ -107,6 +109,30 @@ _RU = re.compile(
 )
 _RU_ORDINAL = re.compile(rf"(?P<nums>{_N})\s*-\s*(?:я|й|ая|ой|ую|ей)\s+стать[а-я]*", re.IGNORECASE)
 
+# Ordinal words one to ten next to the article word: "бірінші бап", "первая статья",
+# "статья первая", "первую статью".
+_KK_ORDINALS = ("бірінші", "екінші", "үшінші", "төртінші", "бесінші", "алтыншы", "жетінші", "сегізінші", "тоғызыншы", "оныншы")
+_RU_ORDINALS = ("перв", "втор", "трет", "четверт", "пят", "шест", "седьм", "восьм", "девят", "десят")
+_WORD_NUMBER = {word: n for n, word in enumerate(_KK_ORDINALS, start=1)}
+_WORD_NUMBER.update({stem: n for n, stem in enumerate(_RU_ORDINALS, start=1)})
+_RU_ORDINAL_WORD = r"(?:перв|втор|трет|четверт|пят|шест|седьм|восьм|девят|десят)(?:ая|ой|ую|ья|ьей|ью|ьи)"
+_WORD_ORDINAL = re.compile(
+    rf"\b(?P<kk>{'|'.join(_KK_ORDINALS)})\s+{_KK_WORD}"
+    rf"|\b(?P<ru1>{_RU_ORDINAL_WORD})\s+стать[а-я]*"
+    rf"|\bстать(?:я|и|е|ю|ей)\s+(?P<ru2>{_RU_ORDINAL_WORD})\b",
+    re.IGNORECASE,
+)
+
+
+def _ordinal_number(word: str) -> int | None:
+    word = word.lower()
+    if word in _WORD_NUMBER:
+        return _WORD_NUMBER[word]
+    for stem, n in _WORD_NUMBER.items():
+        if word.startswith(stem) and len(stem) < len(word) and stem in _RU_ORDINALS:
+            return n
+    return None
+
 _EN = re.compile(
     rf"(?P<pre>\b(?:paragraph|para\.|clause|point|item|part)\s+(?P<pnum>{_N})\s+of\s+)?"
     rf"\b(?:articles?|arts?\.)\s*(?:no\.\s*)?(?P<nums>{_NUMLIST})"
@@ -116,6 +142,8 @@ _EN = re.compile(
 
 # Cheap pre-checks: the heavy patterns run only when their keyword occurs at all.
 _DIGIT = re.compile(r"\d")
+_ORDINAL_STEMS = r"(?:перв|втор|трет|четверт|пят|шест|седьм|восьм|девят|десят)"
+_ORDINAL_HINT = re.compile(rf"інші|ыншы|{_ORDINAL_STEMS}[а-я]*\s+стат|стат[а-я]*\s+{_ORDINAL_STEMS}", re.IGNORECASE)
 _HAS_KK_WORD = re.compile(_KK_WORD, re.IGNORECASE)
 _HAS_RU_WORD = re.compile(r"(?<![^\W\d_])ст", re.IGNORECASE)
 _HAS_EN_WORD = re.compile(r"(?<![^\W\d_])art", re.IGNORECASE)
@@ -144,8 +172,8 @@ def _to_int(value: str | None) -> int | None:
 
 def find_article_mentions(text: str) -> list[ArticleRef]:
     """Every mention of an article in `text`, in order of position (overlaps resolved)."""
-    if not text or not _DIGIT.search(text):
-        return []  # every reference has a number: most proposals stop here
+    if not text or (not _DIGIT.search(text) and not _ORDINAL_HINT.search(text)):
+        return []  # a reference has a number or an ordinal word: most proposals stop here
     work = text.translate(_SAME_LENGTH)
     candidates: list[ArticleRef] = []
     kazakh = _HAS_KK_WORD.search(work) is not None
@@ -176,6 +204,11 @@ def find_article_mentions(text: str) -> list[ArticleRef]:
         add(match, _numbers(match.group("nums")), _to_int(match.group("pnum") or match.group("pnum2")), None)
     for match in _RU_ORDINAL.finditer(work) if russian else ():
         add(match, _numbers(match.group("nums")), None, None)
+    if kazakh or russian:
+        for match in _WORD_ORDINAL.finditer(work):
+            number = _ordinal_number(match.group("kk") or match.group("ru1") or match.group("ru2"))
+            if number is not None:
+                add(match, (number,), None, None)
     for match in _EN.finditer(work) if english else ():
         paragraph = _to_int(match.group("pnum") or match.group("pnum2") or match.group("pnum3"))
         add(match, _numbers(match.group("nums")), paragraph, None)

@@ -162,3 +162,21 @@ def test_plain_numbers_years_and_dates_are_never_articles(parts: list[str]) -> N
     text = " ".join(parts)
     assume(text.strip())
     assert find_article_refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "articles"),
+    [
+        ("Бірінші бап өте жақсы", [1]),
+        ("оныншы бабында", [10]),
+        ("первая статья", [1]),
+        ("Статья пятая", [5]),
+        ("в статье третьей", [3]),
+        ("первую статью", [1]),
+        ("Бірінші кезекте", []),
+        ("в первую очередь", []),
+        ("третья глава", []),
+    ],
+)
+def test_ordinal_words(text: str, articles: list[int]) -> None:
+    assert find_article_refs(text) == articles
