@@ -1,7 +1,9 @@
 """Text toolkit for Kazakh, Russian and English proposals.
 
 Everything here is pure computation (no Django) and built for volume: the hot paths
-(`normalize`, `fold`) use `str.translate` tables and precompiled regular expressions only.
+(`normalize`, `fold`, `search_terms`) use precompiled regular expressions, C-level string
+methods (replace/split/translate; no per-character Python loops) and per-word caches, since
+words repeat across a corpus.
 
 Vocabulary used below:
 
