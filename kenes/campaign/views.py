@@ -42,6 +42,7 @@ from kenes.campaign.forms import (
 )
 from kenes.campaign.models import (
     Assignment,
+    ChangeRecord,
     Coalition,
     Event,
     EventStatus,
@@ -119,6 +120,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if can_view:
         context["assignments"] = event.assignments.select_related("volunteer")
+        context["changes"] = ChangeRecord.objects.filter(object_type="Event", object_id=event.pk).select_related("user")[:20]
     if can_manage:
         volunteers = Volunteer.objects.filter(region=event.region).values_list("pk", "full_name")
         context["assign_form"] = AssignForm(volunteers=list(volunteers))

@@ -152,3 +152,14 @@ def test_report_text_is_escaped_and_personal_data_masked(client: Any, users: dic
     assert "<script>alert('q')</script>" not in page and "&lt;script&gt;" in page
     assert "<img src=x" not in page
     assert "+7 701 123 45 67" not in page
+
+
+def test_history_is_shown_to_coordinators_only(client: Any, users: dict[str, Any], campaign: dict[str, Any]) -> None:
+    event = campaign["a1"]
+    report_event(user=users["coordinator"], event=event, attendance=12, audiences=[], themes=[])
+    client.force_login(users["coordinator_national"])
+    page = client.get(reverse("campaign:event", args=[event.pk])).content.decode()
+    assert 'data-testid="event-history"' in page and "coord_atyrau" in page
+    client.force_login(users["citizen"])
+    page = client.get(reverse("campaign:event", args=[event.pk])).content.decode()
+    assert 'data-testid="event-history"' not in page and "coord_atyrau" not in page
