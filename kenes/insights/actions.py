@@ -37,10 +37,10 @@ from kenes.insights.models import (
     pack,
 )
 from kenes.nlp import dedup, pipeline
+from kenes.nlp.text import normalize
 from kenes.nlp.themes import THEMES, ThemeModel, classify_batch
 from kenes.proposals.actions import can_answer, record_change
 from kenes.proposals.models import ANSWER_STATUSES, Proposal, ProposalChange, Status
-from kenes.nlp.text import normalize
 
 BATCH = 2000
 STALE_AFTER = timedelta(seconds=getattr(settings, "KENES_ANALYSIS_STALE_SECONDS", 600))
@@ -70,7 +70,8 @@ def recover_stale_runs(*, now: datetime | None = None) -> list[AnalysisRun]:
     stale = list(AnalysisRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER))
     for run in stale:
         updated = AnalysisRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, heartbeat_at=run.heartbeat_at).update(
-            status=RunStatus.INTERRUPTED, finished_at=now,
+            status=RunStatus.INTERRUPTED,
+            finished_at=now,
             error="The worker stopped before the run was finished; its partial results were removed.",
         )
         if updated:
@@ -131,8 +132,11 @@ class Export:
 def export_proposals(run: AnalysisRun, path: Path, *, after_id: int, expected: int) -> Export:
     """Stream the proposals with id > after_id (in id order) into a JSONL file for the pipeline."""
     export = Export(path=path)
-    rows = (Proposal.objects.filter(pk__gt=after_id).order_by("pk")
-            .values_list("pk", "text", "region", "created_at", "article__number"))
+    rows = (
+        Proposal.objects.filter(pk__gt=after_id)
+        .order_by("pk")
+        .values_list("pk", "text", "region", "created_at", "article__number")
+    )
     with path.open("w", encoding="utf-8") as out:
         for n, (pk, text, region, created_at, article_number) in enumerate(rows.iterator(chunk_size=BATCH), start=1):
             out.write(json.dumps({"id": str(pk), "text": text, "region": region}, ensure_ascii=False) + "\n")
@@ -177,26 +181,55 @@ def copy_forward(run: AnalysisRun, base: AnalysisRun) -> dict[str, ProposalGroup
     """Copy the results of the published run (with the analysts' corrections) under the new run.
     Returns the new run's groups by key."""
     old_groups = list(ProposalGroup.objects.filter(run=base).order_by("pk"))
-    new_groups = ProposalGroup.objects.bulk_create([
-        ProposalGroup(
-            run=run, kind=g.kind, key=g.key, label=g.label, terms=g.terms, summary=g.summary,
-            representative_id=g.representative_id, representative_text=g.representative_text,
-            representatives=g.representatives, language=g.language, size=g.size, regions=g.regions,
-            first_seen=g.first_seen, last_seen=g.last_seen, assigned_to_id=g.assigned_to_id,
-        ) for g in old_groups
-    ], batch_size=500)
+    new_groups = ProposalGroup.objects.bulk_create(
+        [
+            ProposalGroup(
+                run=run,
+                kind=g.kind,
+                key=g.key,
+                label=g.label,
+                terms=g.terms,
+                summary=g.summary,
+                representative_id=g.representative_id,
+                representative_text=g.representative_text,
+                representatives=g.representatives,
+                language=g.language,
+                size=g.size,
+                regions=g.regions,
+                first_seen=g.first_seen,
+                last_seen=g.last_seen,
+                assigned_to_id=g.assigned_to_id,
+            )
+            for g in old_groups
+        ],
+        batch_size=500,
+    )
     mapping = {old.pk: new.pk for old, new in zip(old_groups, new_groups, strict=True)}
     merged = [(mapping[g.pk], mapping.get(g.merged_into_id or 0)) for g in old_groups if g.merged_into_id]
     for new_pk, target in merged:
         ProposalGroup.objects.filter(pk=new_pk).update(merged_into_id=target)
-    rows = (ProposalAnalysis.objects.filter(run=base).order_by("pk")
-            .values_list("proposal_id", "group_id", "language", "script", "themes", "theme", "articles", "article_number"))
+    rows = (
+        ProposalAnalysis.objects.filter(run=base)
+        .order_by("pk")
+        .values_list("proposal_id", "group_id", "language", "script", "themes", "theme", "articles", "article_number")
+    )
     batch: list[ProposalAnalysis] = []
-    for proposal_id, group_id, language, script, themes, theme, articles, article_number in rows.iterator(chunk_size=BATCH):
-        batch.append(ProposalAnalysis(
-            run=run, proposal_id=proposal_id, group_id=mapping.get(group_id) if group_id else None, language=language,
-            script=script, themes=themes, theme=theme, articles=articles, article_number=article_number,
-        ))
+    for proposal_id, group_id, language, script, themes, theme, articles, article_number in rows.iterator(
+        chunk_size=BATCH
+    ):
+        batch.append(
+            ProposalAnalysis(
+                run=run,
+                proposal_id=proposal_id,
+                group_id=mapping.get(group_id) if group_id else None,
+                language=language,
+                script=script,
+                themes=themes,
+                theme=theme,
+                articles=articles,
+                article_number=article_number,
+            )
+        )
         if len(batch) >= BATCH:
             ProposalAnalysis.objects.bulk_create(batch)
             batch = []
@@ -205,14 +238,22 @@ def copy_forward(run: AnalysisRun, base: AnalysisRun) -> dict[str, ProposalGroup
     return {g.key: g for g in new_groups}
 
 
-def store_results(run: AnalysisRun, export: Export, result: pipeline.AnalysisResult,
-                  groups_by_key: dict[str, ProposalGroup]) -> None:
+def store_results(
+    run: AnalysisRun, export: Export, result: pipeline.AnalysisResult, groups_by_key: dict[str, ProposalGroup]
+) -> None:
     """Groups and per-proposal rows of the analysed proposals, under the run."""
     n = len(result)
     row_of_id = {pk: i for i, pk in enumerate(export.ids)}
     rows = [row_of_id[int(rid)] for rid in result.ids]  # export row of each analysed record
-    labels = dict(ThemeLabel.objects.filter(proposal_id__in=[export.ids[r] for r in rows])
-                  .values_list("proposal_id", "themes")) if n <= 50_000 else None
+    labels = (
+        dict(
+            ThemeLabel.objects.filter(proposal_id__in=[export.ids[r] for r in rows]).values_list(
+                "proposal_id", "themes"
+            )
+        )
+        if n <= 50_000
+        else None
+    )
     model = train_theme_model()
     # Form-letter groups: new keys become new groups; known keys (incremental) grow.
     touched: dict[str, GroupStats] = defaultdict(GroupStats)
@@ -228,20 +269,35 @@ def store_results(run: AnalysisRun, export: Export, result: pipeline.AnalysisRes
             if key in groups_by_key:
                 continue
             i = int(first_rows[j])
-            new_groups.append(ProposalGroup(
-                run=run, kind=GroupKind.FORM_LETTER, key=key, representative_id=export.ids[rows[i]],
-                representative_text=text, label=" ".join(text.split()[:12])[:300],
-                language=pipeline.LANGUAGES[int(result.languages[i])],
-            ))
+            new_groups.append(
+                ProposalGroup(
+                    run=run,
+                    kind=GroupKind.FORM_LETTER,
+                    key=key,
+                    representative_id=export.ids[rows[i]],
+                    representative_text=text,
+                    label=" ".join(text.split()[:12])[:300],
+                    language=pipeline.LANGUAGES[int(result.languages[i])],
+                )
+            )
     prefix = f"r{run.pk}c" if run.kind == RunKind.INCREMENTAL else "c"
     for info in result.cluster_info:
         rep_ids = [export.ids[rows[r]] for r in info.representatives]
         rep_text = result.text_of(info.representatives[:1])[0] if info.representatives else ""
-        new_groups.append(ProposalGroup(
-            run=run, kind=GroupKind.CLUSTER, key=f"{prefix}{info.id}", label=info.label[:300], terms=info.terms,
-            summary=info.summary, representative_id=rep_ids[0] if rep_ids else None, representative_text=rep_text,
-            representatives=rep_ids, language=info.language,
-        ))
+        new_groups.append(
+            ProposalGroup(
+                run=run,
+                kind=GroupKind.CLUSTER,
+                key=f"{prefix}{info.id}",
+                label=info.label[:300],
+                terms=info.terms,
+                summary=info.summary,
+                representative_id=rep_ids[0] if rep_ids else None,
+                representative_text=rep_text,
+                representatives=rep_ids,
+                language=info.language,
+            )
+        )
     for group in ProposalGroup.objects.bulk_create(new_groups, batch_size=500):
         groups_by_key[group.key] = group
     _beat(run, phase="storing", progress=65)
@@ -250,10 +306,19 @@ def store_results(run: AnalysisRun, export: Export, result: pipeline.AnalysisRes
         stop = min(n, start + BATCH)
         model_themes: list[list[str]] | None = None
         if model is not None:
-            model_themes = [[hit.slug for hit in hits] for hits in classify_batch(
-                result.text_of(list(range(start, stop))), model=model)]
-        chunk_labels = labels if labels is not None else dict(ThemeLabel.objects.filter(
-            proposal_id__in=[export.ids[rows[i]] for i in range(start, stop)]).values_list("proposal_id", "themes"))
+            model_themes = [
+                [hit.slug for hit in hits]
+                for hits in classify_batch(result.text_of(list(range(start, stop))), model=model)
+            ]
+        chunk_labels = (
+            labels
+            if labels is not None
+            else dict(
+                ThemeLabel.objects.filter(
+                    proposal_id__in=[export.ids[rows[i]] for i in range(start, stop)]
+                ).values_list("proposal_id", "themes")
+            )
+        )
         for i in range(start, stop):
             r = rows[i]
             pk = export.ids[r]
@@ -264,7 +329,9 @@ def store_results(run: AnalysisRun, export: Export, result: pipeline.AnalysisRes
             else:
                 themes = result.theme_slugs(i)
             refs = result.articles(i)
-            article_number = export.article_numbers[r] if export.article_numbers[r] is not None else (refs[0] if refs else None)
+            article_number = (
+                export.article_numbers[r] if export.article_numbers[r] is not None else (refs[0] if refs else None)
+            )
             if article_number is not None and article_number not in refs:
                 refs = [article_number, *refs]
             gid = int(gids[i])
@@ -273,11 +340,19 @@ def store_results(run: AnalysisRun, export: Export, result: pipeline.AnalysisRes
             group = groups_by_key.get(key) if key else None
             if group is not None:
                 touched[group.key].add(export.regions[r], export.created[r])
-            batch.append(ProposalAnalysis(
-                run=run, proposal_id=pk, group=group, language=pipeline.LANGUAGES[int(result.languages[i])],
-                script=pipeline.SCRIPTS[int(result.scripts[i])], themes=pack(themes)[:300],
-                theme=themes[0] if themes else "", articles=pack(refs)[:300], article_number=article_number,
-            ))
+            batch.append(
+                ProposalAnalysis(
+                    run=run,
+                    proposal_id=pk,
+                    group=group,
+                    language=pipeline.LANGUAGES[int(result.languages[i])],
+                    script=pipeline.SCRIPTS[int(result.scripts[i])],
+                    themes=pack(themes)[:300],
+                    theme=themes[0] if themes else "",
+                    articles=pack(refs)[:300],
+                    article_number=article_number,
+                )
+            )
         ProposalAnalysis.objects.bulk_create(batch)
         batch = []
         _beat(run, analysed=stop, progress=65 + 30 * stop // max(n, 1))
@@ -303,7 +378,10 @@ def execute_run(*, run_id: int) -> str:
     """The body of the background task: analyse, store under the run, publish. Returns the status."""
     now = timezone.now()
     claimed = AnalysisRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, phase="reading",
+        status=RunStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        phase="reading",
     )
     if not claimed:
         return "skipped"
@@ -312,7 +390,9 @@ def execute_run(*, run_id: int) -> str:
         publish_run(run, analyse(run))
     except Exception as exc:
         AnalysisRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000],
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         discard_results(run)
         raise
@@ -372,10 +452,17 @@ def publish_run(run: AnalysisRun, figures: dict[str, Any]) -> None:
         previous = list(AnalysisRun.objects.filter(current=True).values_list("pk", flat=True))
         AnalysisRun.objects.filter(current=True).update(current=False)
         AnalysisRun.objects.filter(pk=run.pk).update(
-            current=True, status=RunStatus.DONE, progress=100, phase="done", finished_at=timezone.now(),
-            heartbeat_at=timezone.now(), last_proposal_id=figures["last_proposal_id"],
-            groups_count=figures["groups_count"], clusters_count=figures["clusters_count"],
-            summary=figures["summary"], analysed=ProposalAnalysis.objects.filter(run=run).count(),
+            current=True,
+            status=RunStatus.DONE,
+            progress=100,
+            phase="done",
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+            last_proposal_id=figures["last_proposal_id"],
+            groups_count=figures["groups_count"],
+            clusters_count=figures["clusters_count"],
+            summary=figures["summary"],
+            analysed=ProposalAnalysis.objects.filter(run=run).count(),
         )
     for old in AnalysisRun.objects.filter(pk__in=previous):
         discard_results(old)
@@ -412,8 +499,12 @@ def set_themes(*, proposal: Proposal, user: Any, themes: Sequence[str]) -> Corre
         ThemeLabel.objects.update_or_create(proposal=proposal, defaults={"themes": chosen, "user": user})
         _write_themes(analysis, chosen)
         return Correction.objects.create(
-            kind=CorrectionKind.THEMES, run=analysis.run, proposal=proposal, user=user,
-            before={"themes": before}, after={"themes": chosen},
+            kind=CorrectionKind.THEMES,
+            run=analysis.run,
+            proposal=proposal,
+            user=user,
+            before={"themes": before},
+            after={"themes": chosen},
         )
 
 
@@ -431,13 +522,22 @@ def set_article(*, proposal: Proposal, user: Any, article: Article | None) -> Co
     analysis = _current_analysis(proposal)
     with transaction.atomic():
         before = {"article": proposal.article_id, "number": analysis.article_number}
-        record_change(proposal=proposal, user=user, field="article",
-                      before=proposal.article_id, after=article.pk if article else None)
+        record_change(
+            proposal=proposal,
+            user=user,
+            field="article",
+            before=proposal.article_id,
+            after=article.pk if article else None,
+        )
         proposal.article = article
         proposal.save(update_fields=["article"])
         _write_article(analysis, article.number if article else None)
         return Correction.objects.create(
-            kind=CorrectionKind.ARTICLE, run=analysis.run, proposal=proposal, user=user, before=before,
+            kind=CorrectionKind.ARTICLE,
+            run=analysis.run,
+            proposal=proposal,
+            user=user,
+            before=before,
             after={"article": article.pk if article else None, "number": article.number if article else None},
         )
 
@@ -459,8 +559,12 @@ def refresh_groups(group_ids: Iterable[int | None]) -> None:
     stats: dict[int, GroupStats] = {pk: GroupStats() for pk in ids}
     first: dict[int, datetime] = {}
     last: dict[int, datetime] = {}
-    rows = (ProposalAnalysis.objects.filter(group_id__in=ids).values("group_id", "proposal__region")
-            .annotate(n=Count("pk"), first=Min("proposal__created_at"), last=Max("proposal__created_at")).order_by())
+    rows = (
+        ProposalAnalysis.objects.filter(group_id__in=ids)
+        .values("group_id", "proposal__region")
+        .annotate(n=Count("pk"), first=Min("proposal__created_at"), last=Max("proposal__created_at"))
+        .order_by()
+    )
     for row in rows:
         gid = row["group_id"]
         stats[gid].size += row["n"]
@@ -500,8 +604,13 @@ def move_proposal(*, proposal: Proposal, user: Any, group: ProposalGroup | None)
         analysis.save(update_fields=["group"])
         refresh_groups([before, group.pk if group else None])
         return Correction.objects.create(
-            kind=CorrectionKind.MOVE, run=analysis.run, proposal=proposal, group=group, user=user,
-            before={"group": before}, after={"group": group.pk if group else None},
+            kind=CorrectionKind.MOVE,
+            run=analysis.run,
+            proposal=proposal,
+            group=group,
+            user=user,
+            before={"group": before},
+            after={"group": group.pk if group else None},
         )
 
 
@@ -523,8 +632,12 @@ def merge_groups(*, target: ProposalGroup, sources: Sequence[ProposalGroup], use
         ProposalGroup.objects.filter(pk__in=[g.pk for g in sources]).update(merged_into=target)
         refresh_groups([target.pk, *[g.pk for g in sources]])
         return Correction.objects.create(
-            kind=CorrectionKind.MERGE, run=run, group=target, user=user,
-            before={"members": members}, after={"target": target.pk},
+            kind=CorrectionKind.MERGE,
+            run=run,
+            group=target,
+            user=user,
+            before={"members": members},
+            after={"target": target.pk},
         )
 
 
@@ -532,8 +645,11 @@ def split_group(*, group: ProposalGroup, proposal_ids: Sequence[int], user: Any,
     """Move the chosen members of a group into a new group of the same kind."""
     require_analyst(user)
     run = _group_in_current_run(group)
-    rows = list(ProposalAnalysis.objects.filter(group=group, proposal_id__in=list(proposal_ids)[:10_000])
-                .values_list("pk", "proposal_id"))
+    rows = list(
+        ProposalAnalysis.objects.filter(group=group, proposal_id__in=list(proposal_ids)[:10_000]).values_list(
+            "pk", "proposal_id"
+        )
+    )
     if not rows:
         raise InsightsError(_("Choose the proposals to move into the new group."))
     if len(rows) >= group.size:
@@ -541,15 +657,24 @@ def split_group(*, group: ProposalGroup, proposal_ids: Sequence[int], user: Any,
     with transaction.atomic():
         first = Proposal.objects.filter(pk=rows[0][1]).values_list("text", flat=True).first() or ""
         new = ProposalGroup.objects.create(
-            run=run, kind=group.kind, key=f"split-{group.pk}-{timezone.now().timestamp():.0f}",
-            label=normalize(label)[:300] or " ".join(first.split()[:12])[:300], representative_id=rows[0][1],
-            representative_text=first, language=group.language, assigned_to=group.assigned_to,
+            run=run,
+            kind=group.kind,
+            key=f"split-{group.pk}-{timezone.now().timestamp():.0f}",
+            label=normalize(label)[:300] or " ".join(first.split()[:12])[:300],
+            representative_id=rows[0][1],
+            representative_text=first,
+            language=group.language,
+            assigned_to=group.assigned_to,
         )
         ProposalAnalysis.objects.filter(pk__in=[pk for pk, _p in rows]).update(group=new)
         refresh_groups([group.pk, new.pk])
         return Correction.objects.create(
-            kind=CorrectionKind.SPLIT, run=run, group=group, user=user,
-            before={"group": group.pk, "members": [pk for pk, _p in rows]}, after={"new_group": new.pk},
+            kind=CorrectionKind.SPLIT,
+            run=run,
+            group=group,
+            user=user,
+            before={"group": group.pk, "members": [pk for pk, _p in rows]},
+            after={"new_group": new.pk},
         )
 
 
@@ -563,8 +688,12 @@ def assign_group(*, group: ProposalGroup, user: Any, assignee: Any | None) -> Co
         group.assigned_to = assignee
         group.save(update_fields=["assigned_to"])
         return Correction.objects.create(
-            kind=CorrectionKind.ASSIGN, run=run, group=group, user=user,
-            before={"user": before}, after={"user": assignee.pk if assignee else None},
+            kind=CorrectionKind.ASSIGN,
+            run=run,
+            group=group,
+            user=user,
+            before={"user": before},
+            after={"user": assignee.pk if assignee else None},
         )
 
 
@@ -640,7 +769,13 @@ def clean_answer(text: str) -> str:
 
 
 def answer_group(
-    *, group: ProposalGroup, user: Any, status: str, text_kk: str, text_ru: str, notify: bool = True,
+    *,
+    group: ProposalGroup,
+    user: Any,
+    status: str,
+    text_kk: str,
+    text_ru: str,
+    notify: bool = True,
     send: Callable[[list[mail.EmailMessage]], int] | None = None,
 ) -> GroupAnswer:
     """One answer and status for every (not hidden) member of a group: each proposal gets the text
@@ -655,8 +790,11 @@ def answer_group(
     if status in ANSWER_STATUSES and not (kk or ru):
         raise InsightsError(_("An official answer needs a text."))
     now = timezone.now()
-    members = (Proposal.objects.filter(analyses__group=group).order_by("pk")
-               .values_list("pk", "language", "status", "answer_text", "is_hidden"))
+    members = (
+        Proposal.objects.filter(analyses__group=group)
+        .order_by("pk")
+        .values_list("pk", "language", "status", "answer_text", "is_hidden")
+    )
     answered: list[int] = []
     unchanged = hidden = 0
     with transaction.atomic():
@@ -671,15 +809,19 @@ def answer_group(
                 unchanged += 1
                 continue
             if old_status != status:
-                changes.append(ProposalChange(proposal_id=pk, user=user, field="status", before=old_status, after=status))
+                changes.append(
+                    ProposalChange(proposal_id=pk, user=user, field="status", before=old_status, after=status)
+                )
             if old_text != answer:
-                changes.append(ProposalChange(proposal_id=pk, user=user, field="answer_text", before=old_text, after=answer))
+                changes.append(
+                    ProposalChange(proposal_id=pk, user=user, field="answer_text", before=old_text, after=answer)
+                )
             by_text[answer].append(pk)
             answered.append(pk)
         ProposalChange.objects.bulk_create(changes, batch_size=1000)
         for answer, ids in by_text.items():
             for start in range(0, len(ids), BATCH):
-                chunk = ids[start:start + BATCH]
+                chunk = ids[start : start + BATCH]
                 fields: dict[str, Any] = {"status": status, "answer_text": answer}
                 if status in ANSWER_STATUSES:
                     fields.update(answered_at=now, answered_by=user)
@@ -695,9 +837,12 @@ def notify_authors(*, proposal_ids: Sequence[int], send: Callable[[list[mail.Ema
     by_author: dict[int, list[Proposal]] = defaultdict(list)
     authors: dict[int, Any] = {}
     for start in range(0, len(proposal_ids), BATCH):
-        chunk = (Proposal.objects.filter(pk__in=proposal_ids[start:start + BATCH], author__isnull=False)
-                 .exclude(author__email="").select_related("author").only(
-                     "receipt_code", "status", "answer_text", "author__email", "author__preferred_language"))
+        chunk = (
+            Proposal.objects.filter(pk__in=proposal_ids[start : start + BATCH], author__isnull=False)
+            .exclude(author__email="")
+            .select_related("author")
+            .only("receipt_code", "status", "answer_text", "author__email", "author__preferred_language")
+        )
         for proposal in chunk:
             assert proposal.author is not None
             authors[proposal.author.pk] = proposal.author
@@ -708,16 +853,24 @@ def notify_authors(*, proposal_ids: Sequence[int], send: Callable[[list[mail.Ema
         author = authors[author_id]
         language = author.preferred_language if author.preferred_language in ("kk", "ru", "en") else "kk"
         with translation.override(language):
-            lines = [_("Your proposal has received an official answer.") if len(proposals) == 1
-                     else _("Your proposals have received official answers."), ""]
+            lines = [
+                _("Your proposal has received an official answer.")
+                if len(proposals) == 1
+                else _("Your proposals have received official answers."),
+                "",
+            ]
             for proposal in proposals[:50]:
                 lines.append(f"{proposal.receipt_code} · {Status(proposal.status).label}")
                 lines.append(proposal.answer_text)
                 lines.append(site + reverse("proposals:detail", args=[proposal.receipt_code]))
                 lines.append("")
-            messages.append(mail.EmailMessage(
-                subject=_("An answer to your proposal"), body="\n".join(lines), to=[author.email],
-            ))
+            messages.append(
+                mail.EmailMessage(
+                    subject=_("An answer to your proposal"),
+                    body="\n".join(lines),
+                    to=[author.email],
+                )
+            )
     if not messages:
         return 0
     if send is not None:

@@ -53,7 +53,11 @@ class AnalysisRun(models.Model):
     last_proposal_id = models.BigIntegerField(default=0, help_text="Highest proposal id covered by this run.")
     based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("started by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -71,7 +75,9 @@ class AnalysisRun(models.Model):
         verbose_name_plural = _("analysis runs")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["current"], condition=models.Q(current=True), name="insights_one_current_run"),
+            models.UniqueConstraint(
+                fields=["current"], condition=models.Q(current=True), name="insights_one_current_run"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,7 +131,11 @@ class ProposalGroup(models.Model):
     first_seen = models.DateTimeField(_("first seen"), null=True, blank=True)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("assigned to"),
     )
     merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -221,13 +231,19 @@ class Correction(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     group = models.ForeignKey(ProposalGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("changed by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
     before = models.JSONField(_("before"), default=dict)
     after = models.JSONField(_("after"), default=dict)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("correction")
@@ -240,9 +256,14 @@ class Correction(models.Model):
 
 class AnswerTemplate(models.Model):
     title = models.CharField(_("title"), max_length=200)
-    status = models.CharField(_("status"), max_length=20, choices=[
-        (value, label) for value, label in Proposal._meta.get_field("status").choices  # type: ignore[union-attr]
-    ])
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=[
+            (value, label)
+            for value, label in Proposal._meta.get_field("status").choices  # type: ignore[union-attr]
+        ],
+    )
     text_kk = models.TextField(_("text in Kazakh"))
     text_ru = models.TextField(_("text in Russian"))
 

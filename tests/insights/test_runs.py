@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from kenes.insights.models import AnalysisRun, ProposalAnalysis, ProposalGroup
+from kenes.insights.models import ProposalAnalysis, ProposalGroup
 from kenes.proposals.models import Proposal
 
 
