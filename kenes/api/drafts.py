@@ -16,6 +16,7 @@ from ninja.params.functions import Path as PathParam
 
 from kenes.api.common import MAX_ID, ErrorOut, not_found
 from kenes.drafts.models import Article, Document, Version
+from kenes.proposals.models import Proposal
 
 router = Router(tags=["drafts"])
 
@@ -118,13 +119,14 @@ def article_full(article: Article, proposal_count: int) -> dict[str, object]:
 
 
 def public_articles(version: Version) -> list[tuple[Article, int]]:
-    """The version's articles with their public proposal counts, in one query."""
-    articles = (
-        Article.objects.for_version(version)
-        .select_related("version__document")
-        .annotate(public_proposals=Count("proposals", filter=Q(proposals__is_hidden=False)))
+    """The version's articles with their public proposal counts (two queries: grouping the
+    proposals alone is about twice as fast as a join annotated per article)."""
+    counts = dict(
+        Proposal.objects.public().filter(version=version, article__isnull=False)
+        .values_list("article").annotate(n=Count("id")).order_by()
     )
-    return [(article, article.public_proposals) for article in articles]  # type: ignore[attr-defined]
+    articles = Article.objects.for_version(version).select_related("version__document")
+    return [(article, counts.get(article.pk, 0)) for article in articles]
 
 
 def document_out(document: Document) -> dict[str, object]:

@@ -123,3 +123,22 @@ def test_article_links_point_to_the_site_in_the_default_language(api: Any, draft
         body = api.get("/api/v1/documents/test-law/versions/draft-1/articles/1", HTTP_ACCEPT_LANGUAGE=language).json()
         assert body["url"] == "/draft/test-law/draft-1/1/"
         assert api.get(body["url"]).status_code == 200
+
+
+def test_no_query_per_article_or_proposal(api: Any, draft: Any, submit: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    urls = ["/api/v1/documents/test-law/versions/draft-1", "/api/v1/documents/test-law/versions/draft-1/articles",
+            "/api/v1/proposals"]
+    before = [queries(url) for url in urls]
+    for number in range(4, 14):
+        Article.objects.create(version=draft, number=number, text_ru=f"Статья {number}")
+    for number in (1, 2, 3, 4, 5):
+        submit(f"Предложение к статье {number}.", article=number)
+    assert [queries(url) for url in urls] == before
