@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kenes.proposals.models import Proposal, ReceiptEntry
+from django.utils import translation
+
+from kenes.proposals.models import Proposal, ReceiptEntry, Status
 
 
 def test_citizen_registers_reads_submits_and_verifies_receipt(page: Any, draft: Any, tmp_path: Path) -> None:
@@ -68,7 +70,8 @@ def test_citizen_registers_reads_submits_and_verifies_receipt(page: Any, draft: 
     page.click("[data-testid=check-receipt]")
     page.wait_for_url(re.compile(rf"/ru/receipts/{code}/$"))
     expect(page.locator("[data-testid=receipt-counted]")).to_be_visible()
-    expect(page.locator("[data-testid=status]")).to_have_text("Получено")
+    with translation.override("ru"):
+        expect(page.locator("[data-testid=status]")).to_have_text(str(Status.NEW.label))
     seq = page.locator("[data-testid=entry-seq]").inner_text().strip()
     assert int(seq) == ReceiptEntry.objects.get(receipt_code=code).seq
 
