@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "kenes.media",
     "kenes.referendum",
     "kenes.api",
+    "kenes.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kenes.ops.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -96,6 +98,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # reconnect by itself after a database restart
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("KENES_TEST_DATABASE_NAME") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -121,7 +124,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 _NODE_MODULES = BASE_DIR / "node_modules"
 if _NODE_MODULES.is_dir():
     # Front-end packages from the npm registry (package.json); never copied into the repo.
@@ -164,8 +167,21 @@ KENES_LOGIN_RATE = os.environ.get("KENES_LOGIN_RATE", "20/h")
 KENES_RATELIMIT_ENABLED = env_bool("KENES_RATELIMIT_ENABLED", True)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("KENES_SECURE_COOKIES", False)
+# Production behind HTTPS (docs/deploy.md): KENES_HTTPS=1 turns on secure cookies, the redirect
+# to https, HSTS and trusts X-Forwarded-Proto from the proxy; each can be overridden alone.
+KENES_HTTPS = env_bool("KENES_HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("KENES_SECURE_COOKIES", KENES_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("KENES_SSL_REDIRECT", KENES_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("KENES_HSTS_SECONDS", "31536000" if KENES_HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KENES_HSTS_INCLUDE_SUBDOMAINS", KENES_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("KENES_HSTS_PRELOAD", KENES_HTTPS)
+if env_bool("KENES_BEHIND_PROXY", KENES_HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content Security Policy (kenes.ops.middleware): our own static files only, no inline script.
+KENES_CSP_REPORT_ONLY = env_bool("KENES_CSP_REPORT_ONLY", False)
+KENES_HEALTH_QUEUE_MAX_AGE = int(os.environ.get("KENES_HEALTH_QUEUE_MAX_AGE", "600"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
@@ -14,6 +13,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from kenes.drafts.models import Version
+from kenes.ops.health import check_health
 from kenes.proposals.models import ANSWER_STATUSES, Proposal
 
 COUNTS_CACHE_SECONDS = 30
@@ -71,7 +71,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Database and task queue (kenes.ops.health): 200 when this server can serve, 503 when not."""
+    healthy, report = check_health()
+    response = JsonResponse(report, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,29 @@
+"""gunicorn settings for Kenes: `gunicorn -c deploy/gunicorn.conf.py kenes.wsgi`.
+
+Sync workers (Django's ORM is synchronous); (2 x cores) + 1 by default, overridable with
+KENES_WEB_WORKERS. Workers are recycled after a bounded number of requests (with jitter) so a
+slow leak never takes the server down; a worker that hangs longer than `timeout` is killed and
+replaced by the arbiter (a killed worker costs only the requests it was serving).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("KENES_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("KENES_WEB_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("KENES_WEB_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+timeout = int(os.environ.get("KENES_WEB_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = int(os.environ.get("KENES_WEB_MAX_REQUESTS", "5000"))
+max_requests_jitter = 500
+# Bodies: the proposal form and the API are small; file imports go through the command line.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+accesslog = os.environ.get("KENES_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("KENES_LOG_LEVEL", "warning").lower()
+forwarded_allow_ips = os.environ.get("KENES_FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "kenes"
