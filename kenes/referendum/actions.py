@@ -147,6 +147,52 @@ def add_precinct(*, territorial: Commission, number: int, address: str = "", vot
     )
 
 
+@dataclass
+class PrecinctReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def import_precincts(*, referendum: Referendum, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> PrecinctReport:
+    """Precincts from a table with columns number, district (KATO code), address, voters. A known
+    number updates its address and list size; every bad row is reported with its number."""
+    report = PrecinctReport()
+    districts = {c.code: c for c in Commission.objects.filter(referendum=referendum, level=Level.TERRITORIAL)}
+    existing = {c.code: c for c in Commission.objects.precincts().filter(referendum=referendum)}
+    seen: set[str] = set()
+    for number, row in rows:
+        try:
+            precinct_number = tally.parse_count(row.get("number"))
+            voters = tally.parse_count(row.get("voters"))
+        except tally.CountError as exc:
+            report.errors.append((number, _("number and voters must be whole numbers (%(error)s)") % {"error": exc}))
+            continue
+        assert precinct_number is not None and voters is not None
+        code = str(precinct_number)
+        district = districts.get(str(row.get("district") or "").strip().removesuffix(".0"))
+        if district is None:
+            report.errors.append((number, _("unknown district “%(code)s”") % {"code": str(row.get("district"))[:20]}))
+            continue
+        if code in seen:
+            report.errors.append((number, _("precinct %(code)s appears twice in the file") % {"code": code}))
+            continue
+        seen.add(code)
+        address = str(row.get("address") or "").strip()[:300]
+        precinct = existing.get(code)
+        if precinct is None:
+            add_precinct(territorial=district, number=precinct_number, address=address, voters=voters)
+            report.created += 1
+        elif precinct.parent_id != district.pk:
+            report.errors.append((number, _("precinct %(code)s belongs to another district") % {"code": code}))
+        elif (precinct.address, precinct.voters) != (address, voters):
+            precinct.address, precinct.voters = address, voters
+            precinct.save(update_fields=["address", "voters"])
+            report.updated += 1
+    return report
+
+
 def add_member(*, commission: Commission, user: Any, role: str = MemberRole.OPERATOR) -> Membership:
     """Attach an operator to a commission (in their own region, unless they are national)."""
     if not user.is_operator:
@@ -424,6 +470,11 @@ class ImportFileError(ValueError):
 
 
 def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
+    """Protocol rows of a CSV or XLSX file (see read_rows)."""
+    return read_rows(data, filename, required=("precinct", "question", *tally.FIELDS))
+
+
+def read_rows(data: bytes, filename: str, *, required: Sequence[str]) -> list[tuple[int, dict[str, Any]]]:
     """Rows of a CSV (UTF-8 or cp1251, comma or semicolon) or XLSX file as (row number, dict),
     with the header row as row 1. Raises ImportFileError for a file that cannot be read at all."""
     if len(data) > MAX_IMPORT_BYTES:
@@ -435,7 +486,7 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
     if not rows:
         raise ImportFileError(_("The file is empty."))
     header = [str(h or "").strip().lower() for h in rows[0]]
-    missing = [c for c in ("precinct", "question", *tally.FIELDS) if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
     if len(rows) - 1 > MAX_IMPORT_ROWS:

@@ -50,3 +50,29 @@ def test_import_then_recount_check(tree: dict[str, Any], good: dict[str, int], t
         call_command("referendum_import", "ref-2026", str(tmp_path / "missing.csv"), "--user", tree["operator_a"].username)
     with pytest.raises(CommandError):
         call_command("referendum_recount", "nope")
+
+
+def test_precinct_table(referendum: Any, tmp_path: Path) -> None:
+    from django.utils import translation
+
+    translation.activate("en")
+    path = tmp_path / "precincts.csv"
+    path.write_text("number;district;address;voters\n"
+                    "1;231000000;Атырау, Абай к-сі 1;1200\n"
+                    "2;231000000;<script>x</script>;900\n"
+                    "3;999;nowhere;10\n"           # unknown district
+                    "x;231000000;bad;10\n"         # not a number
+                    "1;231000000;again;5\n"        # twice in the file
+                    "4;431000000;Қызылорда;-5\n",  # negative list
+                    encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    call_command("referendum_precincts", referendum.slug, str(path), stdout=out, stderr=err)
+    assert "created 2" in out.getvalue() and "rejected 4" in out.getvalue()
+    assert [line.split(":")[0] for line in err.getvalue().splitlines()] == ["row 4", "row 5", "row 6", "row 7"]
+    precinct = Commission.objects.get(referendum=referendum, code="1")
+    assert precinct.parent.code == "231000000" and precinct.region == "atyrau" and precinct.voters == 1200
+    path.write_text("number,district,address,voters\n1,231000000,Атырау,1300\n2,431000000,x,1\n", encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    call_command("referendum_precincts", referendum.slug, str(path), stdout=out, stderr=err)
+    assert "updated 1" in out.getvalue() and "another district" in err.getvalue()
+    assert Commission.objects.get(referendum=referendum, code="1").voters == 1300
