@@ -20,6 +20,7 @@ from ninja.responses import Status as Answer
 from kenes.api.auth import TokenAuth
 from kenes.api.common import MAX_ID, ApiError, ErrorOut, not_found
 from kenes.drafts.models import Article, Version
+from kenes.nlp.pii import mask_personal_data
 from kenes.proposals.actions import SubmissionClosed, SubmissionError, submit_proposal
 from kenes.proposals.models import Channel, Kind, Proposal, ReceiptEntry, Status, normalize_receipt_code
 from kenes.ratelimit import request_allowed
@@ -44,7 +45,7 @@ class ProposalOut(Schema):
     region: str
     channel: str = Field(description="web, api, import, meeting or media.")
     status: str = Field(description="new, under_review, accepted, partly_accepted, rejected or noted.")
-    answer_text: str = Field(description="The official answer, once there is one.")
+    answer_text: str = Field(description="The official answer, once there is one (personal data masked too).")
     answered_at: datetime | None
     support_count: int
     created_at: datetime
@@ -129,7 +130,7 @@ def proposal_out(proposal: Proposal) -> dict[str, Any]:
         "region": proposal.region,
         "channel": proposal.channel,
         "status": proposal.status,
-        "answer_text": proposal.answer_text if proposal.is_answered else "",
+        "answer_text": mask_personal_data(proposal.answer_text) if proposal.is_answered else "",
         "answered_at": proposal.answered_at if proposal.is_answered else None,
         "support_count": proposal.support_count,
         "created_at": proposal.created_at,

@@ -82,7 +82,7 @@ def test_filters(api: Any, submit: Any, users: Any, draft: Any) -> None:
     a = submit("Статью 1 изменить в части сроков.", article=1, region="atyrau", kind="amend")
     b = submit("Бапқа жаңа тармақ қосу керек, азаматтардың құқықтары туралы.", article=2, region="almaty", kind="add")
     c = submit("Общий комментарий к проекту в целом.", article=None, region="", kind="comment", channel="meeting")
-    answer_proposal(proposal=b, user=users["commission"], status="accepted", text="Қабылданды.")
+    answer_proposal(proposal=b, user=users["commission"], status="accepted", text="Қабылданды. Сұрақтар: info@gov.kz")
 
     def codes(**params: Any) -> set[str]:
         response = api.get("/api/v1/proposals", params)
@@ -100,7 +100,7 @@ def test_filters(api: Any, submit: Any, users: Any, draft: Any) -> None:
     assert codes(language=b.language) >= {b.receipt_code}
     assert codes(q="сроки") == {a.receipt_code}  # "сроков" found by another form of the word
     answered = api.get(f"/api/v1/proposals/{b.receipt_code}").json()
-    assert answered["status"] == "accepted" and answered["answer_text"] == "Қабылданды."
+    assert answered["status"] == "accepted" and answered["answer_text"] == "Қабылданды. Сұрақтар: i***@gov.kz"
 
 
 @pytest.mark.parametrize(
