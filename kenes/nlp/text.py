@@ -92,6 +92,7 @@ _LATIN_LOOKALIKES = {
     "p": "р",
     "x": "х",
     "y": "у",
+    "\u0259": "ә",  # Latin schwa ə, common in official Kazakh texts (the 1995 constitution: "жəне")
     "A": "А",
     "B": "В",
     "C": "С",
@@ -105,6 +106,7 @@ _LATIN_LOOKALIKES = {
     "T": "Т",
     "X": "Х",
     "Y": "У",
+    "\u018f": "Ә",  # Latin capital schwa Ə
 }
 _TO_CYRILLIC_LOOKALIKE = str.maketrans(_LATIN_LOOKALIKES)
 _PLAIN_PUNCT_MAP = {chr(k): v for k, v in _PLAIN_PUNCT.items() if isinstance(v, str)}
@@ -141,7 +143,7 @@ _CYRILLIC_LOOKALIKES = {
 _TO_LATIN_LOOKALIKE = str.maketrans(_CYRILLIC_LOOKALIKES)
 
 _CYR = "\u0400-\u04ff\u0500-\u052f"
-_LAT = "A-Za-z\u00c0-\u024f"
+_LAT = "A-Za-z\u00c0-\u024f\u0259"
 _HAS_CYR = re.compile(f"[{_CYR}]")
 _HAS_LAT = re.compile(f"[{_LAT}]")
 # A run of letters in which a Cyrillic and a Latin letter touch.

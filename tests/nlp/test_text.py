@@ -296,3 +296,9 @@ def test_normalize_stacked_combining_marks_stay_idempotent_and_linear() -> None:
         out = normalize(text)
         assert normalize(out) == out
         assert unicodedata.is_normalized("NFC", out)
+
+
+def test_latin_schwa_inside_cyrillic_words_becomes_cyrillic() -> None:
+    # The 1995 constitution writes "жəне" with the Latin schwa (U+0259).
+    assert normalize("жəне Əділет") == "және Әділет"
+    assert normalize("Azərbaycan") == "Azərbaycan"  # a Latin word keeps its schwa
