@@ -336,15 +336,15 @@ def store_results(
                 refs = [article_number, *refs]
             gid = int(gids[i])
             cluster = int(result.cluster_ids[i])
-            key = dedup.group_id_str(gid) if gid else (f"{prefix}{cluster}" if cluster >= 0 else None)
-            group = groups_by_key.get(key) if key else None
-            if group is not None:
-                touched[group.key].add(export.regions[r], export.created[r])
+            member_key = dedup.group_id_str(gid) if gid else (f"{prefix}{cluster}" if cluster >= 0 else None)
+            member_group = groups_by_key.get(member_key) if member_key else None
+            if member_group is not None:
+                touched[member_group.key].add(export.regions[r], export.created[r])
             batch.append(
                 ProposalAnalysis(
                     run=run,
                     proposal_id=pk,
-                    group=group,
+                    group=member_group,
                     language=pipeline.LANGUAGES[int(result.languages[i])],
                     script=pipeline.SCRIPTS[int(result.scripts[i])],
                     themes=pack(themes)[:300],
@@ -743,7 +743,9 @@ def undo_correction(*, correction: Correction, user: Any) -> Correction:
             ProposalGroup.objects.filter(pk=new_pk).delete()
             refresh_groups([correction.before["group"]])
         elif kind == CorrectionKind.ASSIGN:
-            ProposalGroup.objects.filter(pk=correction.group_id).update(assigned_to_id=correction.before.get("user"))
+            ProposalGroup.objects.filter(pk=correction.group_id or 0).update(
+                assigned_to_id=correction.before.get("user")
+            )
         correction.undone_at = timezone.now()
         correction.undone_by = user
         correction.save(update_fields=["undone_at", "undone_by"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kenes.accounts.models import Role, User
@@ -17,7 +18,10 @@ MAX_IDS = 1000
 
 
 def theme_choices() -> list[tuple[str, str]]:
-    return [(slug, slug.replace("_", " ").replace("-", " ")) for slug in THEMES]
+    from kenes.insights.stats import theme_labels
+
+    names = theme_labels((get_language() or "kk")[:2])
+    return [(slug, names.get(slug, slug)) for slug in THEMES]
 
 
 class GroupFilterForm(forms.Form):
@@ -34,7 +38,7 @@ class GroupFilterForm(forms.Form):
 
     def __init__(self, *args: Any, language: str = "kk", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("All regions")), *region_choices(language)]
+        self.fields["region"].choices = [("", _("All regions")), *region_choices(language)]  # type: ignore[attr-defined]
 
 
 class RunForm(forms.Form):
@@ -102,7 +106,7 @@ class SplitForm(forms.Form):
 
     def __init__(self, *args: Any, member_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].choices = [(pk, str(pk)) for pk in member_ids]
+        self.fields["members"].choices = [(pk, str(pk)) for pk in member_ids]  # type: ignore[attr-defined]
 
 
 class ThemesForm(forms.Form):
@@ -116,7 +120,7 @@ class ArticleForm(forms.Form):
 
     def __init__(self, *args: Any, articles: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["article"].choices = [("", _("The draft as a whole")), *articles]
+        self.fields["article"].choices = [("", _("The draft as a whole")), *articles]  # type: ignore[attr-defined]
 
 
 class MoveForm(forms.Form):
@@ -125,7 +129,7 @@ class MoveForm(forms.Form):
     )
 
 
-class AnswerTemplateForm(forms.ModelForm):
+class AnswerTemplateForm(forms.ModelForm[AnswerTemplate]):
     class Meta:
         model = AnswerTemplate
         fields = ["title", "status", "text_kk", "text_ru"]

@@ -30,6 +30,14 @@ class RunStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+PHASES = {
+    "queued": _("waiting for a worker"),
+    "copying": _("copying the published results"),
+    "reading": _("reading the proposals"),
+    "analysing": _("analysing the texts"),
+    "storing": _("storing the results"),
+    "done": _("done"),
+}
 
 
 class AnalysisRunQuerySet(models.QuerySet["AnalysisRun"]):
@@ -82,6 +90,10 @@ class AnalysisRun(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.status}"
+
+    @property
+    def phase_label(self) -> str:
+        return str(PHASES.get(self.phase, self.phase))
 
     @property
     def is_active(self) -> bool:

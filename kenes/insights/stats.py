@@ -3,6 +3,7 @@ never one per row. Charts are plain data here; templates draw them as SVG."""
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from django.db.models.functions import TruncDate
 
 from kenes.drafts.models import Article
 from kenes.insights.models import AnalysisRun, ProposalAnalysis, ProposalGroup
+from kenes.nlp.themes import THEMES_CSV
 from kenes.proposals.models import ANSWER_STATUSES, Proposal, Status
 from kenes.regions import region_name
 
@@ -71,6 +73,13 @@ def region_labels(language: str) -> dict[str, str]:
     from kenes.regions import REGION_SLUGS
 
     return {slug: region_name(slug, language) for slug in REGION_SLUGS}
+
+
+def theme_labels(language: str) -> dict[str, str]:
+    """Theme names in a language, from the project's vocabulary (kenes/data/themes.csv)."""
+    lang = language if language in ("kk", "ru", "en") else "kk"
+    with THEMES_CSV.open(encoding="utf-8") as f:
+        return {row["slug"]: row[f"name_{lang}"] for row in csv.DictReader(f)}
 
 
 def channel_labels() -> dict[str, str]:
@@ -141,7 +150,7 @@ def public_articles(language: str) -> list[dict[str, Any]]:
         Proposal.objects.public()
         .exclude(article=None)
         .values("article")
-        .annotate(n=Count("pk"), **{status: Count("pk", filter=Q(status=status)) for status in STATUS_ORDER})
+        .annotate(n=Count("pk"), **{str(status): Count("pk", filter=Q(status=status)) for status in STATUS_ORDER})
         .order_by()
     )
     counts = {row["article"]: row for row in rows}
@@ -191,7 +200,7 @@ def progress(run: AnalysisRun | None, language: str) -> dict[str, Any]:
             ]
         ),
         "articles": by_article(analyses, language, field="article_number", status_field="proposal__status"),
-        "themes": count_by(analyses, "theme", status_field="proposal__status"),
+        "themes": count_by(analyses, "theme", labels=theme_labels(language), status_field="proposal__status"),
         "total": overall["n"],
         "answered": overall["answered"],
     }
@@ -243,7 +252,7 @@ def report_tables(run: AnalysisRun | None, language: str) -> dict[str, Any]:
         "channels": count_by(proposals, "channel", labels=channel_labels()),
         "regions": count_by(proposals, "region", labels=region_labels(language)),
         "articles": by_article(analyses, language, field="article_number", status_field="proposal__status"),
-        "themes": count_by(analyses, "theme", status_field="proposal__status"),
+        "themes": count_by(analyses, "theme", labels=theme_labels(language), status_field="proposal__status"),
         "groups": [(g, answered.get(g.pk, (0, 0))[0]) for g in groups],
         "days": by_day(proposals),
     }

@@ -279,7 +279,7 @@ def group_merge(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     group = get_group_for_user(request.user, pk)
     form = MergeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("sources", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("sources", [])))
         return back(request, reverse("insights:group", args=[group.pk]))
     ids = form.cleaned_data["sources"]
     sources = list(ProposalGroup.objects.filter(pk__in=ids, run=group.run_id))
@@ -471,7 +471,8 @@ def theme_view(request: HttpRequest, slug: str) -> TemplateResponse:
         raise Http404
     run = AnalysisRun.objects.current()
     analyses = ProposalAnalysis.objects.filter(run=run, themes__contains=pack([slug]))
-    return sliced_view(request, title=_("Theme: %(theme)s") % {"theme": slug}, analyses=analyses, run=run)
+    name = stats.theme_labels(language()).get(slug, slug)
+    return sliced_view(request, title=_("Theme: %(theme)s") % {"theme": name}, analyses=analyses, run=run)
 
 
 @require_GET
@@ -635,7 +636,7 @@ class Echo:
 
 @require_GET
 def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
-    writer = csv.DictWriter(Echo(), fieldnames=OPEN_FIELDS)  # type: ignore[arg-type]
+    writer = csv.DictWriter(Echo(), fieldnames=OPEN_FIELDS)
 
     def lines() -> Iterator[str]:
         yield "\ufeff" + str(writer.writeheader() or ",".join(OPEN_FIELDS) + "\r\n")

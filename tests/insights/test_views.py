@@ -23,7 +23,7 @@ def analyst_pages(run: Any) -> list[str]:
         reverse("insights:corrections"),
         reverse("insights:browse"),
         reverse("insights:article", args=[analysis.article_number]),
-        reverse("insights:theme", args=[analysis.theme or "rights"]),
+        reverse("insights:theme", args=[analysis.theme or "human_rights"]),
         reverse("insights:region", args=["atyrau"]),
         reverse("insights:templates"),
     ]
