@@ -23,8 +23,19 @@ KAZAKH_LETTERS = set("әғқңөұүһі")
 
 
 def load(count: int = 400, *extra: str) -> str:
+    """The draft demo only: the campaign and referendum demos have their own test below."""
     out = StringIO()
-    call_command("load_demo", "--proposals", str(count), "--skip-constitution", *extra, stdout=out, stderr=StringIO())
+    call_command(
+        "load_demo",
+        "--proposals",
+        str(count),
+        "--skip-constitution",
+        "--skip-campaign",
+        "--skip-referendum",
+        *extra,
+        stdout=out,
+        stderr=StringIO(),
+    )
     return out.getvalue()
 
 
@@ -76,6 +87,7 @@ def test_variety_of_proposals(demo: str) -> None:
     assert all(p.answer_text for p in proposals if p.status in ANSWER_STATUSES)
     assert any(p.article_id is None for p in proposals)
     version = proposals[0].version
+    assert version.consultation_opens and version.consultation_closes
     assert all(version.consultation_opens <= p.created_at < version.consultation_closes for p in proposals)
     days = {p.created_at.date() for p in proposals}
     assert len(days) >= 10  # spread over the window
@@ -128,7 +140,57 @@ def test_bad_count_is_refused(db: Any) -> None:
 
     with pytest.raises(CommandError):
         load(-1)
+    for option, value in (
+        ("--events", "99"),
+        ("--events", "50001"),
+        ("--precincts-per-district", "0"),
+        ("--precincts-per-district", "101"),
+    ):
+        with pytest.raises(CommandError, match=option):
+            load(10, option, value)
     assert not Proposal.objects.exists()
+
+
+def test_campaign_and_referendum_demos_are_loaded_too(db: Any) -> None:
+    from kenes.campaign.models import Coalition, Event, EventProposal
+    from kenes.referendum.models import Commission, Referendum
+
+    out, err = StringIO(), StringIO()
+    args = ["--proposals", "60", "--skip-constitution", "--events", "100", "--precincts-per-district", "1"]
+    call_command("load_demo", *args, stdout=out, stderr=err)
+    assert Coalition.objects.filter(level="national").count() == 1
+    assert Coalition.objects.filter(level="regional").count() == len(REGION_SLUGS)
+    assert Event.objects.count() >= 100
+    demo_version = Version.objects.get(document__slug=DEMO_DOCUMENT)
+    collected = EventProposal.objects.select_related("proposal")
+    assert collected.exists() and all(link.proposal.version_id == demo_version.pk for link in collected)
+    referendum = Referendum.objects.get()
+    assert Commission.objects.precincts().filter(referendum=referendum).exists()
+    for username in ("operator", "operator_atyrau", "operator_atyrau_2"):
+        user = User.objects.get(username=username)
+        assert user.role == Role.OPERATOR and user.check_password(DEMO_PASSWORD)
+    logins = out.getvalue().strip().splitlines()[-1]
+    assert logins.startswith("Demo logins (password kenes-demo):")
+    for username, *_rest in DEMO_USERS:
+        assert username in logins
+    assert "operator_atyrau, operator_atyrau_2" in logins
+    counts = (Proposal.objects.count(), Event.objects.count(), Commission.objects.count(), ReceiptEntry.objects.count())
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out, stderr=StringIO())  # a second run changes nothing
+    assert "already loaded" in out.getvalue() and "already exist" in out.getvalue()
+    assert counts == (
+        Proposal.objects.count(),
+        Event.objects.count(),
+        Commission.objects.count(),
+        ReceiptEntry.objects.count(),
+    )
+    verify = StringIO()
+    call_command("verify-log", stdout=verify, stderr=StringIO())
+    assert "OK" in verify.getvalue()
+    # a reset keeps the operators the referendum protocols refer to, and the next load reuses them
+    call_command("load_demo", *args, "--reset", stdout=StringIO(), stderr=StringIO())
+    assert User.objects.get(username="operator").check_password(DEMO_PASSWORD)
+    assert Proposal.objects.filter(version__document__slug=DEMO_DOCUMENT).count() == 60
 
 
 def test_generation_is_deterministic() -> None:
@@ -138,8 +200,10 @@ def test_generation_is_deterministic() -> None:
     regions = {slug: ("А", "Б") for slug in REGION_SLUGS}
 
     def texts() -> list[str]:
-        return [s.text for s in Generator(opens=now - timedelta(days=20), now=now, citizens=5, regions=regions)
-                .proposals(300)]
+        return [
+            s.text
+            for s in Generator(opens=now - timedelta(days=20), now=now, citizens=5, regions=regions).proposals(300)
+        ]
 
     assert texts() == texts()
 
@@ -167,7 +231,9 @@ def test_constitution_is_imported_for_the_comparison_page(db: Any) -> None:
     shared_path("data", "constitution", "constitution_2026_ru.md")
     shared_path("data", "constitution", "constitution_1995_kk_as_amended_2022.txt")
     out = StringIO()
-    call_command("load_demo", "--proposals", "20", stdout=out, stderr=StringIO())
+    call_command(
+        "load_demo", "--proposals", "20", "--skip-campaign", "--skip-referendum", stdout=out, stderr=StringIO()
+    )
     assert "2026/ru: 96 articles" in out.getvalue()
     versions = {v.name: v for v in Version.objects.filter(document__slug="constitution")}
     assert set(versions) == {"1995", "2026"}
@@ -181,7 +247,16 @@ def test_existing_accounts_are_never_changed(db: Any) -> None:
     admin = User.objects.create_superuser("admin", "boss@example.kz", "a-strong-secret-2026")
     moderator = User.objects.create_user("moderator", password="another-secret-2026", role=Role.MODERATOR)
     err = StringIO()
-    call_command("load_demo", "--proposals", "30", "--skip-constitution", stdout=StringIO(), stderr=err)
+    call_command(
+        "load_demo",
+        "--proposals",
+        "30",
+        "--skip-constitution",
+        "--skip-campaign",
+        "--skip-referendum",
+        stdout=StringIO(),
+        stderr=err,
+    )
     for user, secret in ((admin, "a-strong-secret-2026"), (moderator, "another-secret-2026")):
         user.refresh_from_db()
         assert user.check_password(secret) and not user.check_password(DEMO_PASSWORD)

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from kenes.accounts.models import Role, User
@@ -47,6 +48,7 @@ DEMO_USERS: list[tuple[str, str, str, bool]] = [
     ("operator", Role.OPERATOR, "", False),
     ("citizen", Role.CITIZEN, "almaty", False),
 ]
+REFERENDUM_OPERATORS = ["operator_atyrau", "operator_atyrau_2"]  # made by `kenes referendum_demo`
 RESIDENT_PREFIX = "resident_"
 DEMO_EMAIL = "@demo.kenes.kz"  # marks the accounts the demo created (and a reset may remove)
 RESIDENTS = 150
@@ -93,8 +95,14 @@ def create_users(rng: random.Random, log: Callable[[str], None]) -> tuple[dict[s
     for username, role, region, staff in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"role": role, "region": region, "is_staff": staff, "is_superuser": staff and role == Role.ADMIN,
-                      "password": password, "email": f"{username}{DEMO_EMAIL}"},
+            defaults={
+                "role": role,
+                "region": region,
+                "is_staff": staff,
+                "is_superuser": staff and role == Role.ADMIN,
+                "password": password,
+                "email": f"{username}{DEMO_EMAIL}",
+            },
         )
         if not created:
             if user.role != role and not (role == Role.ADMIN and user.is_superuser):
@@ -104,8 +112,13 @@ def create_users(rng: random.Random, log: Callable[[str], None]) -> tuple[dict[s
     slugs = [r.slug for r in all_regions()]
     unusable = make_password(None)  # residents cannot log in
     residents = [
-        User(username=f"{RESIDENT_PREFIX}{i:03d}", role=Role.CITIZEN, region=rng.choice(slugs), password=unusable,
-             email=f"{RESIDENT_PREFIX}{i:03d}{DEMO_EMAIL}")
+        User(
+            username=f"{RESIDENT_PREFIX}{i:03d}",
+            role=Role.CITIZEN,
+            region=rng.choice(slugs),
+            password=unusable,
+            email=f"{RESIDENT_PREFIX}{i:03d}{DEMO_EMAIL}",
+        )
         for i in range(1, RESIDENTS + 1)
     ]
     User.objects.bulk_create(residents, ignore_conflicts=True)
@@ -120,18 +133,32 @@ def create_law(now: datetime) -> Version:
     if [a.number for a in kk.articles] != [a.number for a in ru.articles]:
         raise DemoError("the Kazakh and Russian demo texts do not have the same articles")
     document = Document.objects.create(
-        slug=DEMO_DOCUMENT, title_kk=DEMO_TITLES["kk"], title_ru=DEMO_TITLES["ru"], title_en=DEMO_TITLES["en"],
+        slug=DEMO_DOCUMENT,
+        title_kk=DEMO_TITLES["kk"],
+        title_ru=DEMO_TITLES["ru"],
+        title_en=DEMO_TITLES["en"],
     )
     opens = timezone.localtime(now - timedelta(days=20)).replace(hour=0, minute=0, second=0, microsecond=0)
     version = Version.objects.create(
-        document=document, name=DEMO_VERSION, kind=VersionKind.DRAFT, date=opens.date(),
-        preamble_kk=kk.preamble, preamble_ru=ru.preamble,
-        consultation_opens=opens, consultation_closes=opens + timedelta(days=60),
+        document=document,
+        name=DEMO_VERSION,
+        kind=VersionKind.DRAFT,
+        date=opens.date(),
+        preamble_kk=kk.preamble,
+        preamble_ru=ru.preamble,
+        consultation_opens=opens,
+        consultation_closes=opens + timedelta(days=60),
     )
     Article.objects.bulk_create(
         Article(
-            version=version, number=a.number, section_kk=a.section, section_ru=r.section,
-            title_kk=a.title, title_ru=r.title, text_kk=a.text, text_ru=r.text,
+            version=version,
+            number=a.number,
+            section_kk=a.section,
+            section_ru=r.section,
+            title_kk=a.title,
+            title_ru=r.title,
+            text_kk=a.text,
+            text_ru=r.text,
         )
         for a, r in zip(kk.articles, ru.articles, strict=True)
     )
@@ -139,7 +166,11 @@ def create_law(now: datetime) -> Version:
 
 
 def store_proposals(
-    *, version: Version, specs: list[ProposalSpec], authors: list[User], now: datetime,
+    *,
+    version: Version,
+    specs: list[ProposalSpec],
+    authors: list[User],
+    now: datetime,
 ) -> list[Proposal]:
     from kenes.proposals.actions import create_proposals, prepare_proposal
 
@@ -148,9 +179,18 @@ def store_proposals(
     for start in range(0, len(specs), CHUNK):
         batch = [
             prepare_proposal(
-                version=version, article=articles[s.article] if s.article else None, text=s.text, kind=s.kind,
-                region=s.region, channel=s.channel, author=authors[s.author_index] if s.author_index is not None else None,
-                author_name=s.author_name, source=s.source, source_id=s.source_id, created_at=s.created_at, now=now,
+                version=version,
+                article=articles[s.article] if s.article else None,
+                text=s.text,
+                kind=s.kind,
+                region=s.region,
+                channel=s.channel,
+                author=authors[s.author_index] if s.author_index is not None else None,
+                author_name=s.author_name,
+                source=s.source,
+                source_id=s.source_id,
+                created_at=s.created_at,
+                now=now,
             )
             for s in specs[start : start + CHUNK]
         ]
@@ -162,7 +202,11 @@ def store_proposals(
 
 
 def moderate_and_answer(
-    *, specs: list[ProposalSpec], proposals: list[Proposal], users: dict[str, User], result: DemoResult,
+    *,
+    specs: list[ProposalSpec],
+    proposals: list[Proposal],
+    users: dict[str, User],
+    result: DemoResult,
 ) -> None:
     from kenes.proposals.actions import answer_proposal, hide_proposal
 
@@ -177,8 +221,9 @@ def moderate_and_answer(
             result.answered += spec.status != "under_review"
 
 
-def add_supports(*, specs: list[ProposalSpec], proposals: list[Proposal], supporters: list[User],
-                 rng: random.Random) -> int:
+def add_supports(
+    *, specs: list[ProposalSpec], proposals: list[Proposal], supporters: list[User], rng: random.Random
+) -> int:
     """Supports from demo citizens (one per person and proposal), with matching support counts."""
     rows: list[Support] = []
     by_count: dict[int, list[int]] = {}
@@ -212,8 +257,12 @@ def import_constitution(log: Callable[[str], None]) -> str:
     for name, language, version_name, kind, version_date in files:
         try:
             imported = import_document(
-                path=CONSTITUTION_DIR / name, language=language, document_slug="constitution",
-                version_name=version_name, kind=kind, version_date=version_date,
+                path=CONSTITUTION_DIR / name,
+                language=language,
+                document_slug="constitution",
+                version_name=version_name,
+                kind=kind,
+                version_date=version_date,
             )
         except DocumentImportError as error:
             log(f"Constitution file {name} not imported: {error}")
@@ -235,7 +284,11 @@ def refresh_statistics() -> None:
 
 
 def load_demo(
-    *, proposals: int = 2000, constitution: bool = True, now: datetime | None = None, seed: int = 2026,
+    *,
+    proposals: int = 2000,
+    constitution: bool = True,
+    now: datetime | None = None,
+    seed: int = 2026,
     log: Callable[[str], None] = lambda message: None,
 ) -> DemoResult:
     started = time.perf_counter()
@@ -249,7 +302,11 @@ def load_demo(
         regions = region_centres()
         assert version.consultation_opens is not None
         specs = Generator(
-            opens=version.consultation_opens, now=now, citizens=len(authors), regions=regions, seed=seed,
+            opens=version.consultation_opens,
+            now=now,
+            citizens=len(authors),
+            regions=regions,
+            seed=seed,
         ).proposals(proposals)
         log(f"Storing {len(specs)} proposals …")
         stored = store_proposals(version=version, specs=specs, authors=authors, now=now)
@@ -279,7 +336,12 @@ def reset_demo() -> None:
         ReceiptEntry.objects.all().delete()  # a bulk delete: the log is emptied, not edited
         Document.objects.filter(slug=DEMO_DOCUMENT).delete()
         usernames = [u for u, *_rest in DEMO_USERS]
-        User.objects.filter(username__in=usernames, email__endswith=DEMO_EMAIL).delete()
+        for user in User.objects.filter(username__in=usernames, email__endswith=DEMO_EMAIL):
+            try:
+                with transaction.atomic():
+                    user.delete()
+            except ProtectedError:
+                pass  # still recorded by the referendum or campaign demo: kept, and reused by the next load
         User.objects.filter(username__startswith=RESIDENT_PREFIX, email__endswith=DEMO_EMAIL).delete()
 
 
@@ -289,6 +351,14 @@ def describe(result: DemoResult) -> list[str]:
         f"({result.answered} answered, {result.hidden} hidden, {result.supports} supports), {result.users} users.",
         "Form-letter campaigns: " + ", ".join(f"{k} ({v})" for k, v in sorted(result.campaigns.items())),
         f"Constitution: {result.constitution or 'not imported (--skip-constitution)'}",
-        f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(u for u, *_rest in DEMO_USERS),
     ]
     return lines
+
+
+def demo_logins(*, referendum: bool = True) -> list[str]:
+    """The demo accounts one can log in with (password `kenes-demo`); the referendum demo adds two
+    operators of the Atyrau regional commission."""
+    names = [u for u, *_rest in DEMO_USERS]
+    if referendum:
+        names += REFERENDUM_OPERATORS
+    return names
