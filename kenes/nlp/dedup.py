@@ -62,6 +62,7 @@ _BIGRAM_MUL = np.uint64(0x9E3779B97F4A7C15)
 # Rows of shingles per MinHash block: NUM_PERM × this × 8 bytes of temporary memory (about 64 MB).
 _BLOCK_SHINGLES = 131_072
 _BLOCK_KEYS = 4096
+_BLOCK_UNITS = 1 << 20  # UTF-16 units per block (a longer key is a block of its own)
 _POLY_P = np.uint64(0x100000001B3 * 2 + 1)  # odd: invertible modulo 2**64
 _POLY_P_INV = np.uint64(pow(int(_POLY_P), -1, 2**64))
 
@@ -112,7 +113,7 @@ _power_cache: list[tuple[NDArray[np.uint64], NDArray[np.uint64]]] = []
 def _powers(n: int) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
     """P**j and P**-j modulo 2**64 for j < n (cached; grown by doubling)."""
     if not _power_cache or len(_power_cache[0][0]) < n:
-        size = max(n, 2 * len(_power_cache[0][0]) if _power_cache else 1 << 16)
+        size = max(n, _BLOCK_UNITS + 1)
         with np.errstate(over="ignore"):
             powers = np.full(size, _POLY_P, dtype=np.uint64)
             powers[0] = 1
@@ -178,8 +179,17 @@ def shingles(keys: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[np.int64]
     Cyrillic or Latin letter)."""
     values: list[NDArray[np.uint64]] = []
     counts: list[NDArray[np.int64]] = []
-    for lo in range(0, len(keys), _BLOCK_KEYS):
-        block = [k.replace("\n", " ") if "\n" in k else k for k in keys[lo : lo + _BLOCK_KEYS]]
+    block: list[str] = []
+    units = 0
+    for key in keys:
+        if block and (units + len(key) > _BLOCK_UNITS or len(block) >= _BLOCK_KEYS):
+            v, c = _shingle_block(block)
+            values.append(v)
+            counts.append(c)
+            block, units = [], 0
+        block.append(key.replace("\n", " ") if "\n" in key else key)
+        units += len(key) + 1
+    if block:
         v, c = _shingle_block(block)
         values.append(v)
         counts.append(c)
