@@ -7,14 +7,16 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from kenes.api import drafts, proposals
+from kenes.api import drafts, insights, proposals, referendum
 from kenes.api.common import ApiError
 
 DESCRIPTION = """\
 Open data of the consultation: the documents under discussion (articles in Kazakh, Russian and,
 where available, English), the public proposals (personal data masked; hidden proposals are never
 listed), receipts that prove a proposal was counted, and submission of proposals with a personal
-API token (`Authorization: Bearer kns_…`; `kenes create-api-token USERNAME` makes one).
+API token (`Authorization: Bearer kns_…`; `kenes create-api-token USERNAME` or the profile page makes
+one), referendum results by country, region, district and precinct, and, for analysts only, the
+published analysis (groups of similar proposals) and queuing a new analysis run.
 
 Errors are JSON objects `{"detail": "…", "code": "…"}`; the message follows `Accept-Language`
 (kk, ru, en).
@@ -28,6 +30,8 @@ api = NinjaAPI(
 )
 api.add_router("/", drafts.router)
 api.add_router("/", proposals.router)
+api.add_router("/", referendum.router)  # /referendums…
+api.add_router("/", insights.router)  # /insights/… (analysts' tokens only)
 
 
 @api.exception_handler(ApiError)
@@ -38,7 +42,8 @@ def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = api.create_response(
-        request, {"detail": _("A valid API token is required (Authorization: Bearer …)."), "code": "unauthorized"},
+        request,
+        {"detail": _("A valid API token is required (Authorization: Bearer …)."), "code": "unauthorized"},
         status=401,
     )
     response["WWW-Authenticate"] = 'Bearer realm="kenes"'

@@ -27,6 +27,12 @@ CHECKED = {
     ("post", "/api/v1/proposals"),
     ("get", "/api/v1/proposals/{code}"),
     ("get", "/api/v1/receipts/{code}"),
+    ("get", "/api/v1/referendums"),
+    ("get", "/api/v1/referendums/{slug}/results"),
+    ("get", "/api/v1/insights/runs"),
+    ("post", "/api/v1/insights/runs"),
+    ("get", "/api/v1/insights/groups"),
+    ("get", "/api/v1/insights/groups/{group_id}"),
 }
 
 
@@ -60,15 +66,20 @@ def check(spec: dict[str, Any], method: str, path: str, response: Any, seen: set
 
 
 def test_every_documented_response_matches_the_schema(
-    spec: dict[str, Any], client: Any, draft: Any, users: Any, settings: Any,
+    spec: dict[str, Any],
+    client: Any,
+    draft: Any,
+    users: Any,
+    settings: Any,
 ) -> None:
     from kenes.api.models import ApiToken
     from kenes.proposals.actions import hide_proposal, submit_proposal
 
     seen: set[tuple[str, str, str]] = set()
     article = draft.articles.get(number=1)
-    public = submit_proposal(version=draft, article=article, text="Тел. 8 701 234 56 78", kind="amend",
-                             region="atyrau", channel="web")
+    public = submit_proposal(
+        version=draft, article=article, text="Тел. 8 701 234 56 78", kind="amend", region="atyrau", channel="web"
+    )
     hidden = submit_proposal(version=draft, article=None, text="Спам", kind="comment", region="", channel="web")
     hide_proposal(proposal=hidden, moderator=users["moderator"], reason="spam")
     token = ApiToken.generate(user=users["citizen"])[1]
@@ -79,8 +90,13 @@ def test_every_documented_response_matches_the_schema(
 
     def post(payload: Any, **extra: Any) -> None:
         body = payload if isinstance(payload, str) else json.dumps(payload)
-        check(spec, "post", "/api/v1/proposals",
-              client.post("/api/v1/proposals", body, content_type="application/json", **extra), seen)
+        check(
+            spec,
+            "post",
+            "/api/v1/proposals",
+            client.post("/api/v1/proposals", body, content_type="application/json", **extra),
+            seen,
+        )
 
     get("/api/v1/documents", "/api/v1/documents")
     get("/api/v1/documents/{slug}", "/api/v1/documents/test-law")
@@ -89,10 +105,14 @@ def test_every_documented_response_matches_the_schema(
     get("/api/v1/documents/{slug}/versions/{name}", "/api/v1/documents/test-law/versions/nope")
     get("/api/v1/documents/{slug}/versions/{name}/articles", "/api/v1/documents/test-law/versions/draft-1/articles")
     get("/api/v1/documents/{slug}/versions/{name}/articles", "/api/v1/documents/nope/versions/x/articles")
-    get("/api/v1/documents/{slug}/versions/{name}/articles/{label}",
-        "/api/v1/documents/test-law/versions/draft-1/articles/1")
-    get("/api/v1/documents/{slug}/versions/{name}/articles/{label}",
-        "/api/v1/documents/test-law/versions/draft-1/articles/99")
+    get(
+        "/api/v1/documents/{slug}/versions/{name}/articles/{label}",
+        "/api/v1/documents/test-law/versions/draft-1/articles/1",
+    )
+    get(
+        "/api/v1/documents/{slug}/versions/{name}/articles/{label}",
+        "/api/v1/documents/test-law/versions/draft-1/articles/99",
+    )
     get("/api/v1/articles/{article_id}", f"/api/v1/articles/{article.pk}")
     get("/api/v1/articles/{article_id}", "/api/v1/articles/999999")
     get("/api/v1/articles/{article_id}", "/api/v1/articles/zero")
@@ -118,9 +138,59 @@ def test_every_documented_response_matches_the_schema(
     cache.clear()
     settings.KENES_RATELIMIT_ENABLED = False
     now = timezone.now()
-    Version.objects.filter(pk=draft.pk).update(consultation_closes=now - timedelta(minutes=1),
-                                               consultation_opens=now - timedelta(days=2))
+    Version.objects.filter(pk=draft.pk).update(
+        consultation_closes=now - timedelta(minutes=1), consultation_opens=now - timedelta(days=2)
+    )
     post({"text": "Поздно.", "version": draft.pk}, **auth)  # 409
+
+    # referendum results (public)
+    from kenes.referendum.demo import load_demo as load_referendum
+
+    referendum = load_referendum(precincts_per_district=1)
+    get("/api/v1/referendums", "/api/v1/referendums")
+    get("/api/v1/referendums/{slug}/results", f"/api/v1/referendums/{referendum.slug}/results")
+    get("/api/v1/referendums/{slug}/results", f"/api/v1/referendums/{referendum.slug}/results?unit=atyrau")
+    get("/api/v1/referendums/{slug}/results", "/api/v1/referendums/nope/results")
+
+    # the analysis, for analysts only
+    from kenes.insights.models import AnalysisRun, ProposalGroup
+
+    analyst = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.generate(user=users['analyst'])[1]}"}
+
+    def insights(method: str, path: str, url: str, body: Any = None, **extra: Any) -> None:
+        if method == "post":
+            response = client.post(url, json.dumps(body), content_type="application/json", **extra)
+        else:
+            response = client.get(url, **extra)
+        check(spec, method, path, response, seen)
+
+    insights("post", "/api/v1/insights/runs", "/api/v1/insights/runs", {"kind": "full"}, **analyst)  # 202
+    insights("post", "/api/v1/insights/runs", "/api/v1/insights/runs", {"kind": "<x>"}, **analyst)  # 400
+    insights("post", "/api/v1/insights/runs", "/api/v1/insights/runs", {"kind": "full"})  # 401
+    insights("post", "/api/v1/insights/runs", "/api/v1/insights/runs", {"kind": "full"}, **auth)  # 403
+    run = AnalysisRun.objects.current()
+    assert run is not None
+    group = ProposalGroup.objects.create(
+        run=run,
+        kind="cluster",
+        key="schema-test",
+        label="<b>Тест</b>",
+        size=1,
+        representative=public,
+        representative_text="Тел. 8 701 *** ** **",
+    )
+    queued = AnalysisRun.objects.create(kind="full", status="queued", phase="queued")
+    insights("post", "/api/v1/insights/runs", "/api/v1/insights/runs", {"kind": "full"}, **analyst)  # 409
+    queued.delete()
+    for path, url in (
+        ("/api/v1/insights/runs", "/api/v1/insights/runs"),
+        ("/api/v1/insights/groups", "/api/v1/insights/groups?limit=5"),
+        ("/api/v1/insights/groups/{group_id}", f"/api/v1/insights/groups/{group.pk}"),
+    ):
+        insights("get", path, url, **analyst)  # 200
+        insights("get", path, url)  # 401
+        insights("get", path, url, **auth)  # 403: a citizen's token
+    insights("get", "/api/v1/insights/groups/{group_id}", "/api/v1/insights/groups/999999999", **analyst)  # 404
 
     documented = {
         (method, path, status)
