@@ -16,3 +16,28 @@ def test_full_run_stores_every_proposal_and_groups(run: Any) -> None:
         assert group.size >= 2
         assert sum(group.regions.values()) <= group.size
         assert group.first_seen <= group.last_seen
+
+
+def test_command_runs_an_analysis_in_process(demo: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("insights_analyze", "--now", stdout=out)
+    assert "done" in out.getvalue()
+    out = io.StringIO()
+    call_command("insights_analyze", "--incremental", stdout=out)
+    assert "incremental): done; " in out.getvalue()
+    assert ProposalAnalysis.objects.filter(run__current=True).count() == Proposal.objects.count()
+
+
+def test_word_diff_marks_changes_and_escapes() -> None:
+    from kenes.insights.textdiff import word_diff
+
+    html, changed = word_diff("Бап <b> өзгертілсін", "Бап <i> өзгертілсін міндетті")
+    assert "<del>&lt;b&gt;</del>" in html and "<ins>&lt;i&gt;</ins>" in html and "<ins> міндетті</ins>" in html
+    assert changed == 3
+    assert word_diff("", "") == ("", 0)
+    long_html, _n = word_diff("а " * 5000, "а " * 5000 + "<x>")
+    assert "<x>" not in long_html
