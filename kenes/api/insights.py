@@ -82,7 +82,7 @@ def group_out(group: ProposalGroup, answered: int, receipts: dict[int, str]) -> 
         "id": group.pk,
         "kind": group.kind,
         "key": group.key,
-        "label": group.label,
+        "label": group.display_label,
         "size": group.size,
         "answered": answered,
         "language": group.language,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from kenes.drafts.models import Article
 from kenes.insights.models import (
+    UNCLUSTERED,
     AnalysisRun,
     AnalysisState,
     Correction,
@@ -298,6 +299,9 @@ def store_results(
                 language=info.language,
             )
         )
+    if UNCLUSTERED not in groups_by_key and bool(((gids == 0) & (result.cluster_ids < 0)).any()):
+        # Texts without any term to cluster on (very short, digits only …) still need an answer.
+        new_groups.append(ProposalGroup(run=run, kind=GroupKind.CLUSTER, key=UNCLUSTERED))
     for group in ProposalGroup.objects.bulk_create(new_groups, batch_size=500):
         groups_by_key[group.key] = group
     _beat(run, phase="storing", progress=65)
@@ -336,7 +340,7 @@ def store_results(
                 refs = [article_number, *refs]
             gid = int(gids[i])
             cluster = int(result.cluster_ids[i])
-            member_key = dedup.group_id_str(gid) if gid else (f"{prefix}{cluster}" if cluster >= 0 else None)
+            member_key = dedup.group_id_str(gid) if gid else (f"{prefix}{cluster}" if cluster >= 0 else UNCLUSTERED)
             member_group = groups_by_key.get(member_key) if member_key else None
             if member_group is not None:
                 touched[member_group.key].add(export.regions[r], export.created[r])

@@ -116,6 +116,9 @@ class GroupKind(models.TextChoices):
     CLUSTER = "cluster", _("Cluster")
 
 
+UNCLUSTERED = "unclustered"  # the key of the group of texts the clustering could not place
+
+
 class ProposalGroupQuerySet(models.QuerySet["ProposalGroup"]):
     def of_run(self, run: AnalysisRun | None) -> ProposalGroupQuerySet:
         if run is None:
@@ -161,6 +164,12 @@ class ProposalGroup(models.Model):
         indexes = [models.Index(fields=["run", "kind", "-size"], name="insights_group_list")]
 
     def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        if self.key == UNCLUSTERED:
+            return str(_("Proposals outside any cluster"))
         return self.label or self.key
 
     @property

@@ -48,7 +48,7 @@ def workbook(tables: dict[str, Any]) -> bytes:
             [
                 group.pk,
                 cell(str(group.get_kind_display())),
-                cell(group.label),
+                cell(group.display_label),
                 group.size,
                 answered,
                 len(group.regions),

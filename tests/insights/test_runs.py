@@ -10,6 +10,7 @@ def test_full_run_stores_every_proposal_and_groups(run: Any) -> None:
     assert run.current
     assert ProposalAnalysis.objects.filter(run=run).count() == Proposal.objects.count()
     assert run.groups_count > 0
+    assert not ProposalAnalysis.objects.filter(run=run, group=None).exists()  # every proposal can be answered by group
     groups = ProposalGroup.objects.filter(run=run, kind="form_letter")
     for group in groups:
         assert group.size == ProposalAnalysis.objects.filter(group=group).count()
