@@ -1,6 +1,6 @@
 """Page times with the demo data: list, search, article, detail, home (and a few more).
 
-    python -m bench.pages [--proposals 2000] [--requests 50] [--concurrency 0] [--keep]
+    python -m bench.pages [--proposals 2000] [--requests 50] [--concurrency 0] [--keep] [--reuse]
 
 Database: DATABASE_URL when set (PostgreSQL: the database name must contain "bench"; it is created
 when missing and its demo content is reloaded), otherwise a fresh SQLite file in a temporary
@@ -200,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite database")
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="PostgreSQL: keep the demo already loaded when it has exactly --proposals proposals (no reload)",
+    )
     args = parser.parse_args(argv)
 
     url, cleanup = prepare_database(args.keep)
@@ -218,10 +222,18 @@ def main(argv: list[str] | None = None) -> int:
     log(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} ({url.split('@')[-1]})")
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    out = StringIO()
-    call_command("load_demo", "--reset", "--proposals", str(args.proposals), stdout=out, stderr=StringIO())
+    from kenes.demo.load import DEMO_DOCUMENT
+    from kenes.proposals.models import Proposal
+
+    loaded = Proposal.objects.filter(version__document__slug=DEMO_DOCUMENT).count()
+    if args.reuse and loaded == args.proposals:
+        log(f"Reusing the loaded demo ({loaded} proposals).")
+    else:
+        out = StringIO()
+        call_command("load_demo", "--reset", "--proposals", str(args.proposals), "--skip-campaign", "--skip-referendum",
+                     stdout=out, stderr=StringIO())
+        log(out.getvalue().strip())
     load_seconds = time.perf_counter() - started
-    log(out.getvalue().strip())
     pages = pages_to_measure()
     log(f"Sequential, {args.requests} requests per page:")
     result: dict[str, Any] = {

@@ -118,7 +118,8 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
 
     def search(self, query: str) -> ProposalQuerySet:
         """Full-text search over `search_text`: every query term must match (words as a prefix of
-        an indexed term, numbers exactly). FTS5 on SQLite, a GIN-indexed tsvector ('simple' config) on PostgreSQL;
+        an indexed term, numbers exactly). FTS5 on SQLite; on PostgreSQL the stored, GIN-indexed
+        `search_vector` column (generated as to_tsvector('simple', search_text), migration 0004);
         the stemming is ours (kenes.nlp.text.search_terms) on both sides."""
         terms = query_terms(query)
         if not terms:
@@ -127,7 +128,7 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         if vendor == "postgresql":
             tsquery = " & ".join(f"'{term}'" if term.isdigit() else f"'{term}':*" for term in terms)
             condition = RawSQL(
-                "to_tsvector('simple', \"proposals_proposal\".\"search_text\") @@ to_tsquery('simple', %s)",
+                "\"proposals_proposal\".\"search_vector\" @@ to_tsquery('simple', %s)",
                 [tsquery], output_field=models.BooleanField(),
             )
             return self.filter(condition)

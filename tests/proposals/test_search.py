@@ -90,3 +90,43 @@ def test_numbers_match_exactly(submit: Any) -> None:
     assert found("8 бап") == {eight.pk}
     assert found("80-бап") == {eighty.pk}
     assert query_terms("а б 8") == ["8"]
+
+
+def test_the_search_index_is_in_place(corpus: dict[str, Any]) -> None:
+    """PostgreSQL: a stored generated tsvector column with a GIN index, queried directly (no
+    to_tsvector per row). SQLite: the FTS5 table and its three triggers from migration 0003."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT is_generated, generation_expression FROM information_schema.columns "
+                "WHERE table_name = 'proposals_proposal' AND column_name = 'search_vector'"
+            )
+            generated, expression = cursor.fetchone()
+            assert generated == "ALWAYS" and "to_tsvector" in expression and "search_text" in expression
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'proposals_proposal'")
+            indexes = [row[0] for row in cursor.fetchall()]
+            assert any("gin (search_vector)" in d for d in indexes)
+            assert not any("to_tsvector" in d for d in indexes)  # the old expression index is gone
+            sql = str(Proposal.objects.search("права").query)
+            assert "search_vector" in sql and "to_tsvector" not in sql
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'proposals_proposal_fts_%'")
+            assert {row[0] for row in cursor.fetchall()} == {
+                "proposals_proposal_fts_ai", "proposals_proposal_fts_ad", "proposals_proposal_fts_au",
+            }
+    assert found("права") == {corpus["ru_rights"].pk}
+
+
+def test_bulk_created_proposals_are_found(draft: Any) -> None:
+    from kenes.proposals.actions import create_proposals, prepare_proposal
+
+    batch = [
+        prepare_proposal(version=draft, article=None, text=f"Предлагаю продлить обсуждение номер {n}.", kind="comment",
+                         region="atyrau", channel="import", source="test", source_id=str(n))
+        for n in range(3)
+    ]
+    created = create_proposals(proposals=batch).created
+    assert found("продлить обсуждения") == {p.pk for p in created}
+    assert len(found("продлить 2")) == 1
