@@ -119,6 +119,7 @@ LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["kenes.formats"]  # Kazakh date formats (Django has none for kk)
 TIME_ZONE = os.environ.get("KENES_TIME_ZONE", "Asia/Almaty")
 USE_TZ = True
 
