@@ -68,6 +68,10 @@ STATE_FILE = "dedup.npz"
 _LANG_CODE = {lang: i for i, lang in enumerate(LANGUAGES)}
 _SCRIPT_CODE = {script: i for i, script in enumerate(SCRIPTS)}
 _THEME_CODE = {slug: i for i, slug in enumerate(THEMES)}
+# Identical texts (copies of a circulated letter, "Қолдаймын!") are analysed once per worker.
+_TEXT_CACHE_MAX = 50_000
+_TEXT_CACHE_CHARS = 4_000
+_text_cache: dict[str, tuple[int, int, list[int]]] = {}
 _WORD_CACHE_MAX = 1_000_000
 _word_cache: dict[str, tuple[str, tuple[int, ...]]] = {}
 
@@ -187,13 +191,21 @@ def analyze_lines(lines: Sequence[tuple[int, int, bytes | Mapping[str, Any] | No
             chunk.errors.append((line_no, checked))
             continue
         record_id, text, region = checked
-        try:
-            language = _LANG_CODE.get(detect(text), _LANG_CODE["other"])
-            script = _SCRIPT_CODE.get(detect_script(text), 0)
-            refs = find_article_refs(text)
-        except Exception as exc:  # a text the toolkit cannot handle must not stop the batch
-            chunk.errors.append((line_no, f"analysis failed ({type(exc).__name__}: {exc})"))
-            continue
+        known = _text_cache.get(text)
+        if known is not None:
+            language, script, refs = known
+        else:
+            try:
+                language = _LANG_CODE.get(detect(text), _LANG_CODE["other"])
+                script = _SCRIPT_CODE.get(detect_script(text), 0)
+                refs = find_article_refs(text)
+            except Exception as exc:  # a text the toolkit cannot handle must not stop the batch
+                chunk.errors.append((line_no, f"analysis failed ({type(exc).__name__}: {exc})"))
+                continue
+            if len(text) <= _TEXT_CACHE_CHARS:
+                if len(_text_cache) >= _TEXT_CACHE_MAX:
+                    _text_cache.clear()
+                _text_cache[text] = (language, script, refs)
         chunk.ids.append(record_id)
         chunk.line_numbers.append(line_no)
         chunk.offsets.append(offset)
@@ -205,8 +217,12 @@ def analyze_lines(lines: Sequence[tuple[int, int, bytes | Mapping[str, Any] | No
         texts.append(text)
     chunk.languages = bytes(languages)
     chunk.scripts = bytes(scripts)
-    for slugs in _themes(texts):
-        codes = [_THEME_CODE[slug] for slug in slugs if slug in _THEME_CODE]
+    # Themes of the chunk's distinct texts in one batch (copies of a letter are classified once).
+    distinct = list(dict.fromkeys(texts))
+    theme_codes = {text: [_THEME_CODE[slug] for slug in slugs if slug in _THEME_CODE]
+                   for text, slugs in zip(distinct, _themes(distinct), strict=True)}
+    for text in texts:
+        codes = theme_codes[text]
         chunk.theme_counts.append(len(codes))
         chunk.theme_values.extend(codes)
     keys, chunk.terms = keys_and_features(texts)

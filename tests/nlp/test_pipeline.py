@@ -298,3 +298,19 @@ def test_byte_order_mark_and_lone_surrogates_do_not_lose_records(tmp_path: Path)
     assert set(rows) == {"bom", "s1", "s2", "bom2"}
     assert rows["bom"]["duplicate_group"] == rows["bom2"]["duplicate_group"] is not None
     assert rows["s1"]["articles"] == [8]
+
+
+def test_identical_texts_get_identical_results_and_the_toolkits_answer() -> None:
+    from kenes.nlp.articles import find_article_refs
+    from kenes.nlp.langid import detect
+    from kenes.nlp.themes import themes_of
+
+    texts = ["Қолдаймын!", LETTER_KK, "Статья 26: земля принадлежит народу, экология важна.", LETTER_KK, "Қолдаймын!"]
+    result = pipeline.analyze_records([{"id": str(i), "text": t} for i, t in enumerate(texts * 3)])
+    rows = list(result.records())
+    for i, row in enumerate(rows):
+        text = texts[i % len(texts)]
+        assert row["language"] == detect(text)
+        assert row["articles"] == find_article_refs(text)
+        assert row["themes"] == themes_of(text)
+        assert {k: v for k, v in row.items() if k != "id"} == {k: v for k, v in rows[i % len(texts)].items() if k != "id"}
