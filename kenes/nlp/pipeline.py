@@ -69,8 +69,8 @@ _LANG_CODE = {lang: i for i, lang in enumerate(LANGUAGES)}
 _SCRIPT_CODE = {script: i for i, script in enumerate(SCRIPTS)}
 _THEME_CODE = {slug: i for i, slug in enumerate(THEMES)}
 # Identical texts (copies of a circulated letter, "Қолдаймын!") are analysed once per worker.
-_TEXT_CACHE_MAX = 50_000
-_TEXT_CACHE_CHARS = 4_000
+_TEXT_CACHE_MAX = 20_000
+_TEXT_CACHE_CHARS = 2_000
 _text_cache: dict[str, tuple[int, int, list[int]]] = {}
 _WORD_CACHE_MAX = 1_000_000
 _word_cache: dict[str, tuple[str, tuple[int, ...]]] = {}
@@ -494,6 +494,7 @@ def analyze_records(records: Iterable[Mapping[str, Any]], *, state: dedup.DedupI
             batch = []
     if batch:
         chunks.append(analyze_lines(batch, keep_texts=True))
+    _text_cache.clear()  # a long-lived (web) process keeps nothing between calls
     texts = [t for c in chunks for t in (c.texts or [])]
     timings = {"per_text": time.perf_counter() - started}
     result = combine(chunks, index=state, seed=seed, text_of=lambda rows: [texts[r] for r in rows], timings=timings)
