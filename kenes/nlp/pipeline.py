@@ -317,6 +317,7 @@ class AnalysisResult:
     article_values: NDArray[np.int32]
     regions: list[str]
     groups: NDArray[np.uint64]
+    keys: NDArray[np.uint64]  # hash of each text's folded wording (0: no words)
     cluster_ids: NDArray[np.int32]
     cluster_info: list[clusters.ClusterInfo]
     silhouettes: dict[int, float]
@@ -352,6 +353,20 @@ class AnalysisResult:
         for i in range(len(self.ids)):
             yield self.record(i)
 
+    def _most_common_wording(self, grouped: NDArray[np.bool_]) -> dict[int, int]:
+        """Group id -> row of its most frequent exact (folded) wording; ties go to the earliest."""
+        rows = np.flatnonzero(grouped)
+        g, k = self.groups[rows], self.keys[rows]
+        order = np.lexsort((rows, k, g))
+        g, k, rows = g[order], k[order], rows[order]
+        run_start = np.flatnonzero(np.concatenate([[True], (g[1:] != g[:-1]) | (k[1:] != k[:-1])]))
+        counts = np.diff(np.concatenate([run_start, [len(rows)]]))
+        run_g, run_row = g[run_start], rows[run_start]
+        best = np.lexsort((run_row, -counts, run_g))
+        first_of_group = np.concatenate([[True], run_g[best][1:] != run_g[best][:-1]])
+        return {int(gid): int(row) for gid, row in zip(run_g[best][first_of_group], run_row[best][first_of_group],
+                                                        strict=True)}
+
     def summary(self, groups_listed: int = GROUPS_IN_SUMMARY) -> dict[str, Any]:
         """Groups with sizes and a representative text, clusters with labels and summaries, counts by
         theme, article, region and language."""
@@ -364,9 +379,10 @@ class AnalysisResult:
             first_row = np.flatnonzero(grouped)[first]
             n_groups = len(gids)
             order = np.lexsort((first_row, -sizes))[:groups_listed]
-            reps = self.text_of([int(first_row[j]) for j in order])
+            rep_row = self._most_common_wording(grouped)
+            reps = self.text_of([rep_row[int(gids[j])] for j in order])
             for j, text in zip(order, reps, strict=True):
-                row = int(first_row[j])
+                row = rep_row[int(gids[j])]
                 group_summary.append({
                     "id": dedup.group_id_str(int(gids[j])),
                     "size": int(sizes[j]),
@@ -470,6 +486,7 @@ def combine(chunks: Sequence[Chunk], *, index: dedup.DedupIndex | None, seed: in
         article_values=np.array([a for c in chunks for a in c.article_values], dtype=np.int32),
         regions=regions,
         groups=groups,
+        keys=sigs.keys,
         cluster_ids=labels,
         cluster_info=info,
         silhouettes=fit.silhouettes,

@@ -314,3 +314,14 @@ def test_identical_texts_get_identical_results_and_the_toolkits_answer() -> None
         assert row["articles"] == find_article_refs(text)
         assert row["themes"] == themes_of(text)
         assert {k: v for k, v in row.items() if k != "id"} == {k: v for k, v in rows[i % len(texts)].items() if k != "id"}
+
+
+def test_group_representative_is_the_most_common_wording() -> None:
+    greeting = "Құрметті комиссия мүшелері! " + LETTER_KK
+    texts = [greeting, "Басқа ұсыныс: мектептерге компьютер керек.", LETTER_KK, LETTER_KK.upper(), LETTER_KK + "!!!"]
+    result = pipeline.analyze_records([{"id": f"r{i}", "text": t} for i, t in enumerate(texts)])
+    groups = result.summary()["duplicate_groups"]["groups"]
+    assert len(groups) == 1
+    assert groups[0]["size"] == 4
+    assert groups[0]["representative_id"] == "r2" and groups[0]["representative"] == LETTER_KK
+    assert groups[0]["id"] == result.record(0)["duplicate_group"]  # the id still comes from the earliest member
