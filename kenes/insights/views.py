@@ -46,7 +46,7 @@ from kenes.insights.models import (
 from kenes.insights.textdiff import word_diff
 from kenes.nlp.pii import mask_personal_data
 from kenes.nlp.themes import THEMES
-from kenes.proposals.models import Proposal
+from kenes.proposals.models import ANSWER_STATUSES, Proposal
 from kenes.regions import REGION_SLUGS, region_name
 
 PAGE_SIZE = 50
@@ -156,7 +156,10 @@ def filtered_groups(run: AnalysisRun | None, form: GroupFilterForm, user: Any) -
     elif data["assigned"] == "none":
         groups = groups.filter(assigned_to=None)
     if data["open"]:
-        groups = groups.filter(members__proposal__status__in=["new", "under_review"]).distinct()
+        waiting = ProposalAnalysis.objects.filter(proposal__is_hidden=False).exclude(
+            proposal__status__in=ANSWER_STATUSES
+        )
+        groups = groups.filter(pk__in=waiting.filter(run=run).values("group_id"))
     return groups
 
 
