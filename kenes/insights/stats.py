@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
 
 from kenes.drafts.models import Article
-from kenes.insights.models import AnalysisRun, ProposalAnalysis, ProposalGroup
+from kenes.insights.models import AnalysisRun, Correction, ProposalAnalysis, ProposalGroup
 from kenes.nlp.themes import THEMES_CSV
-from kenes.proposals.models import ANSWER_STATUSES, Proposal, Status
+from kenes.proposals.models import ANSWER_STATUSES, Proposal, ProposalChange, Status
 from kenes.regions import region_name
 
 PUBLIC_CACHE_SECONDS = 60
@@ -113,10 +113,20 @@ def by_article(queryset: Any, language: str, field: str = "article__number", sta
     return sorted(rows, key=lambda b: (b.key == "", int(b.key) if b.key else 0))
 
 
+def data_version(run: AnalysisRun | None) -> str:
+    """Changes whenever a proposal arrives, an answer or a status changes (every such change writes a
+    ProposalChange), an analyst corrects something or another analysis is published: the key of
+    cached figures."""
+    last_proposal = Proposal.objects.aggregate(m=Max("pk"))["m"] or 0
+    last_change = ProposalChange.objects.aggregate(m=Max("pk"))["m"] or 0
+    last_correction = Correction.objects.aggregate(m=Max("pk"))["m"] or 0
+    return f"{run.pk if run else 0}:{last_proposal}:{last_change}:{last_correction}"
+
+
 def public_stats(language: str) -> dict[str, Any]:
     """Everything the public accountability page shows (cached for a minute)."""
     run = AnalysisRun.objects.current()
-    key = f"insights:public:{language}:{run.pk if run else 0}"
+    key = f"insights:public:{language}:{data_version(run)}"
     data = cache.get(key)
     if data is not None:
         return data  # type: ignore[no-any-return]
@@ -237,7 +247,16 @@ def timeline(group: ProposalGroup) -> list[Bar]:
 
 
 def report_tables(run: AnalysisRun | None, language: str) -> dict[str, Any]:
-    """The tables of the commission's report (page and XLSX)."""
+    """The tables of the commission's report (page and XLSX), cached until the data changes."""
+    key = f"insights:report:{language}:{data_version(run)}"
+    data = cache.get(key)
+    if data is None:
+        data = compute_report_tables(run, language)
+        cache.set(key, data, PUBLIC_CACHE_SECONDS)
+    return data  # type: ignore[no-any-return]
+
+
+def compute_report_tables(run: AnalysisRun | None, language: str) -> dict[str, Any]:
     proposals = Proposal.objects.all()
     statuses = status_counts(proposals)
     analyses = ProposalAnalysis.objects.filter(run=run) if run else ProposalAnalysis.objects.none()

@@ -418,9 +418,7 @@ def sliced_view(
     listed = analyses
     if q.strip():
         listed = listed.filter(proposal__in=Proposal.objects.search(q).values("pk"))
-    proposals = list(
-        listed.select_related("proposal", "group").order_by("-proposal__created_at", "-proposal_id")[:PAGE_SIZE]
-    )
+    proposals = list(listed.select_related("proposal", "group").order_by("-proposal_id")[:PAGE_SIZE])
     context = {
         "title": title,
         "run": run,

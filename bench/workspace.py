@@ -1,0 +1,238 @@
+"""Analyst workspace and public accountability pages with many proposals.
+
+    python -m bench.workspace [--proposals 100000] [--requests 30] [--reuse]
+
+Database: DATABASE_URL when set (PostgreSQL: the name must contain "bench", e.g.
+postgres://postgres@127.0.0.1:5432/kenes_bench_ws), otherwise a fresh SQLite file. Loads the demo
+(`kenes load_demo --reset --proposals N`; --reuse keeps a loaded demo of that size), runs a full
+analysis in this process (`kenes.insights.actions.execute_run`, timed) and an incremental one with
+nothing new, then requests every workspace page as an analyst and the public pages anonymously
+through Django's test Client: median and p95 in ms and SQL queries per request. Baseline in the
+same run: `/health/`; each median is also given as a ratio to it. The public page is measured
+twice: as served (its figures cached for a minute) and "cold" (cache cleared before every request).
+
+Prints one JSON object on stdout; progress on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from io import StringIO
+from typing import Any
+
+from bench.pages import log, percentile, prepare_database, summary, vacuum_analyze
+
+TARGET_P95_MS = 300
+
+
+def analyse(kind: str) -> dict[str, Any]:
+    from kenes.insights import actions
+    from kenes.insights.models import AnalysisRun
+
+    base = actions.current_run()
+    run = AnalysisRun.objects.create(kind=kind if base else "full", based_on=base, phase="queued")
+    started = time.perf_counter()
+    actions.execute_run(run_id=run.pk)
+    seconds = time.perf_counter() - started
+    run.refresh_from_db()
+    return {
+        "kind": run.kind,
+        "status": run.status,
+        "seconds": round(seconds, 1),
+        "analysed": run.analysed,
+        "new_proposals": run.summary.get("new_proposals"),
+        "form_letter_groups": run.groups_count,
+        "clusters": run.clusters_count,
+        "pipeline_timings_seconds": run.summary.get("timings_seconds", {}),
+    }
+
+
+def pages() -> tuple[dict[str, str], dict[str, str]]:
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from kenes.insights.models import AnalysisRun, ProposalAnalysis, ProposalGroup
+
+    run = AnalysisRun.objects.current()
+    assert run is not None
+    letter = ProposalGroup.objects.filter(run=run, kind="form_letter").order_by("-size").first()
+    cluster = ProposalGroup.objects.filter(run=run, kind="cluster").order_by("-size").first()
+    article = (
+        ProposalAnalysis.objects.filter(run=run)
+        .exclude(article_number=None)
+        .values("article_number")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    theme = (
+        ProposalAnalysis.objects.filter(run=run)
+        .exclude(theme="")
+        .values("theme")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    proposal = ProposalAnalysis.objects.filter(run=run, group=letter).first()
+    assert letter and cluster and article and theme and proposal
+    workspace = reverse("insights:workspace")
+    analyst = {
+        "workspace": workspace,
+        "workspace_clusters": workspace + "?kind=cluster",
+        "workspace_open_region": workspace + "?open=on&region=almaty",
+        "workspace_search": workspace + "?q=" + "бап",
+        "workspace_page_5": workspace + "?page=5",
+        "group_form_letter": reverse("insights:group", args=[letter.pk]),
+        "group_form_letter_page_3": reverse("insights:group", args=[letter.pk]) + "?page=3",
+        "group_cluster": reverse("insights:group", args=[cluster.pk]),
+        "proposal_edit": reverse("insights:proposal", args=[proposal.proposal_id]),
+        "browse": reverse("insights:browse"),
+        "article": reverse("insights:article", args=[article["article_number"]]),
+        "article_search": reverse("insights:article", args=[article["article_number"]]) + "?q=мерзім",
+        "theme": reverse("insights:theme", args=[theme["theme"]]),
+        "region": reverse("insights:region", args=["almaty"]),
+        "runs": reverse("insights:runs"),
+        "corrections": reverse("insights:corrections"),
+        "report": reverse("insights:report"),
+    }
+    public = {"baseline_health": "/health/", "public": reverse("insights:public")}
+    return public, analyst
+
+
+def measure(client: Any, url: str, requests: int, before: Any = None) -> dict[str, Any]:
+    from django.db import connection
+
+    for _ in range(3):
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+    executed = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal executed
+        executed += 1
+        return execute(sql, params, many, context)
+
+    if before:
+        before()
+    with connection.execute_wrapper(count):
+        client.get(url)
+    times = []
+    for _ in range(requests):
+        if before:
+            before()
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return {"url": url, **summary(times), "queries": executed}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--proposals", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--reuse", action="store_true", help="keep a loaded demo of exactly --proposals proposals")
+    args = parser.parse_args(argv)
+
+    url, cleanup = prepare_database(keep=False)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kenes.settings")
+    os.environ["KENES_MANIFEST_STATIC"] = "0"
+    os.environ["KENES_RATELIMIT_ENABLED"] = "0"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import Client
+
+    from kenes.accounts.models import User
+    from kenes.demo.load import DEMO_DOCUMENT
+    from kenes.insights.models import AnalysisRun, ProposalAnalysis, ProposalGroup
+    from kenes.proposals.models import Proposal
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    log(f"Database: {database} ({url.split('@')[-1]})")
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    loaded = Proposal.objects.filter(version__document__slug=DEMO_DOCUMENT).count()
+    if args.reuse and loaded == args.proposals:
+        log(f"Reusing the loaded demo ({loaded} proposals).")
+    else:
+        log(f"Loading the demo with {args.proposals} proposals …")
+        ProposalAnalysis.objects.all().delete()
+        ProposalGroup.objects.all().delete()
+        AnalysisRun.objects.all().delete()
+        out = StringIO()
+        call_command(
+            "load_demo",
+            "--reset",
+            "--proposals",
+            str(args.proposals),
+            "--skip-campaign",
+            "--skip-referendum",
+            stdout=out,
+            stderr=StringIO(),
+        )
+        log(out.getvalue().strip())
+    load_seconds = time.perf_counter() - started
+    log("Full analysis …")
+    full = analyse("full")
+    log(f"  {full}")
+    incremental = analyse("incremental")
+    log(f"  incremental: {incremental}")
+    vacuum_analyze()
+    public_pages, analyst_pages = pages()
+    analyst = User.objects.filter(role="analyst").order_by("pk").first()
+    assert analyst is not None
+    anonymous = Client()
+    client = Client()
+    client.force_login(analyst)
+    results: dict[str, Any] = {}
+    log(f"{args.requests} requests per page:")
+    for name, page in public_pages.items():
+        results[name] = measure(anonymous, page, args.requests)
+        log(f"  {name:26} median {results[name]['median_ms']:8.2f} ms  p95 {results[name]['p95_ms']:8.2f} ms")
+    results["public_cold"] = measure(anonymous, public_pages["public"], args.requests, before=cache.clear)
+    log(
+        f"  public_cold                median {results['public_cold']['median_ms']:8.2f} ms  "
+        f"p95 {results['public_cold']['p95_ms']:8.2f} ms"
+    )
+    for name, page in analyst_pages.items():
+        results[name] = measure(client, page, args.requests)
+        log(f"  {name:26} median {results[name]['median_ms']:8.2f} ms  p95 {results[name]['p95_ms']:8.2f} ms")
+    baseline = results["baseline_health"]["median_ms"] or 1.0
+    for values in results.values():
+        values["ratio_to_baseline"] = round(values["median_ms"] / baseline, 1)
+    measured = {k: v for k, v in results.items() if k != "baseline_health"}
+    worst = max(measured.values(), key=lambda v: v["p95_ms"])
+    report = {
+        "benchmark": "workspace",
+        "database": database,
+        "proposals": Proposal.objects.count(),
+        "load_demo_seconds": round(load_seconds, 1),
+        "analysis_full": full,
+        "analysis_incremental_nothing_new": incremental,
+        "requests_per_page": args.requests,
+        "pages": results,
+        "worst_p95_ms": worst["p95_ms"],
+        "worst_page": worst["url"],
+        "all_p95_under_target": all(v["p95_ms"] < TARGET_P95_MS for v in measured.values()),
+        "target_p95_ms": TARGET_P95_MS,
+        "p95_over_all_pages_ms": round(percentile([v["p95_ms"] for v in measured.values()], 0.95), 2),
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    if cleanup:
+        import shutil
+
+        shutil.rmtree(cleanup, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
