@@ -119,13 +119,10 @@ def article_full(article: Article, proposal_count: int) -> dict[str, object]:
 
 
 def public_articles(version: Version) -> list[tuple[Article, int]]:
-    """The version's articles with their public proposal counts (two queries: grouping the
-    proposals alone is about twice as fast as a join annotated per article)."""
-    counts = dict(
-        Proposal.objects.public().filter(version=version, article__isnull=False)
-        .values_list("article").annotate(n=Count("id")).order_by()
-    )
-    articles = Article.objects.for_version(version).select_related("version__document")
+    """The version's articles with their public proposal counts (one grouped index-only count,
+    `ProposalQuerySet.counts_by_article`)."""
+    articles = list(Article.objects.for_version(version).select_related("version__document"))
+    counts = Proposal.objects.public().counts_by_article(version, [a.pk for a in articles])
     return [(article, counts.get(article.pk, 0)) for article in articles]
 
 

@@ -94,10 +94,7 @@ def version_detail(request: HttpRequest, document: str, version: str) -> HttpRes
     current = get_version_for_user(request.user, document, version)
     language = _language()
     articles = list(Article.objects.for_version(current))
-    counts: dict[int | None, int] = {
-        row["article_id"]: row["n"]
-        for row in Proposal.objects.public().filter(version=current).values("article_id").annotate(n=Count("id"))
-    }
+    counts = Proposal.objects.public().counts_by_article(current, [a.pk for a in articles])
     toc: list[TocSection] = []
     for article in articles:
         article.version = current  # get_absolute_url needs no query per article

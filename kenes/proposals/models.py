@@ -108,6 +108,28 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
     def for_article(self, article: Article) -> ProposalQuerySet:
         return self.filter(article=article)
 
+    def counts_by_article(self, version: Version, article_ids: list[int]) -> dict[int | None, int]:
+        """How many of these proposals concern each of the version's articles (`article_ids`), and
+        under the key None how many concern the draft as a whole; zero counts are left out.
+
+        Two index-only scans instead of grouping every proposal of the version (which PostgreSQL
+        answers with a sequential scan): `proposal_article` (article, is_hidden) for the articles,
+        the partial `proposal_whole_draft` (version, is_hidden) WHERE article IS NULL for the rest."""
+        counts: dict[int | None, int] = {}
+        if article_ids:
+            rows = (
+                self.filter(article_id__in=article_ids)
+                .values("article_id")
+                .annotate(n=models.Count("*"))
+                .order_by()
+                .values_list("article_id", "n")
+            )
+            counts.update(rows)
+        whole = self.filter(version=version, article__isnull=True).count()
+        if whole:
+            counts[None] = whole
+        return counts
+
     def in_region(self, region: str) -> ProposalQuerySet:
         return self.filter(region=region)
 
@@ -190,6 +212,9 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["version", "is_hidden", "-created_at"], name="proposal_version_list"),
             models.Index(fields=["article", "is_hidden"], name="proposal_article"),
+            models.Index(
+                fields=["version", "is_hidden"], condition=models.Q(article__isnull=True), name="proposal_whole_draft",
+            ),
         ]
 
     def __str__(self) -> str:
