@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +18,7 @@ import numpy as np
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -46,6 +48,7 @@ from kenes.proposals.models import ANSWER_STATUSES, Proposal, ProposalChange, St
 BATCH = 2000
 STALE_AFTER = timedelta(seconds=getattr(settings, "KENES_ANALYSIS_STALE_SECONDS", 600))
 MIN_LABELS_TO_TRAIN = 20
+HEARTBEAT_SECONDS = 30.0
 
 
 class InsightsError(Exception):
@@ -119,6 +122,28 @@ def _beat(run: AnalysisRun, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
     AnalysisRun.objects.filter(pk=run.pk).update(**fields)
+
+
+@contextmanager
+def heartbeat(run: AnalysisRun, every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
+    """Keep the run's heartbeat fresh from a thread while a long step (the pipeline) runs, so that
+    `recover_stale_runs` does not take a slow run for a dead one."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                AnalysisRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"kenes-run-{run.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @dataclass
@@ -425,7 +450,10 @@ def analyse(run: AnalysisRun) -> dict[str, Any]:
         export = export_proposals(run, Path(tmp) / "proposals.jsonl", after_id=after_id, expected=expected)
         _beat(run, phase="analysing", progress=30, total=len(export.ids))
         if export.ids:
-            result = pipeline.analyze_file(export.path, workers=1, index=index, progress=False, report=errors.append)
+            with heartbeat(run):
+                result = pipeline.analyze_file(
+                    export.path, workers=1, index=index, progress=False, report=errors.append
+                )
             store_results(run, export, result, groups_by_key)
             summary = result.summary(groups_listed=0)
         else:

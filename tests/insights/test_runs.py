@@ -42,3 +42,22 @@ def test_word_diff_marks_changes_and_escapes() -> None:
     assert word_diff("", "") == ("", 0)
     long_html, _n = word_diff("а " * 5000, "а " * 5000 + "<x>")
     assert "<x>" not in long_html
+
+
+def test_heartbeat_thread_keeps_a_long_run_alive(transactional_db: Any) -> None:
+    import time
+
+    from django.utils import timezone
+
+    from kenes.insights.actions import heartbeat
+    from kenes.insights.models import AnalysisRun
+
+    old = timezone.now() - timezone.timedelta(hours=1)
+    run = AnalysisRun.objects.create(kind="full", status="running", heartbeat_at=old)
+    with heartbeat(run, every=0.05):
+        for _ in range(200):  # wait for the thread's first beat (at most ~10 s on a busy machine)
+            run.refresh_from_db()
+            if run.heartbeat_at > old:
+                break
+            time.sleep(0.05)
+    assert run.heartbeat_at > old
