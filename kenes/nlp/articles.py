@@ -67,6 +67,8 @@ _SAME_LENGTH = str.maketrans(
     }
 )
 
+_NEEDS_SAME_LENGTH = re.compile("[" + re.escape("".join(chr(c) for c in _SAME_LENGTH)) + "]")
+
 # A bare article number: not part of a longer number, a decimal, a date or a time.
 _N = r"(?<!\d)(?<!\d[.,:/])\d{1,3}(?!\d|[.,:/]\d)"
 # Numbers that are counts, not articles, when they continue a list: "статья 32 и 5 человек".
@@ -145,8 +147,10 @@ _DIGIT = re.compile(r"\d")
 _ORDINAL_STEMS = r"(?:перв|втор|трет|четверт|пят|шест|седьм|восьм|девят|десят)"
 _ORDINAL_HINT = re.compile(rf"інші|ыншы|{_ORDINAL_STEMS}[а-я]*\s+стат|стат[а-я]*\s+{_ORDINAL_STEMS}", re.IGNORECASE)
 _HAS_KK_WORD = re.compile(_KK_WORD, re.IGNORECASE)
-_HAS_RU_WORD = re.compile(r"(?<![^\W\d_])ст", re.IGNORECASE)
-_HAS_EN_WORD = re.compile(r"(?<![^\W\d_])art", re.IGNORECASE)
+# "ст"/"art" not preceded by a letter; the keyword comes first so that the scan looks for its
+# letters, not for the look-behind, at every position.
+_HAS_RU_WORD = re.compile(r"ст(?<![^\W\d_]..)", re.IGNORECASE)
+_HAS_EN_WORD = re.compile(r"art(?<![^\W\d_]...)", re.IGNORECASE)
 
 _SPLIT_ITEMS = re.compile(rf"(?P<a>{_N})(?:(?:{_RANGE_SEP})(?P<b>{_N}))?")
 
@@ -174,7 +178,7 @@ def find_article_mentions(text: str) -> list[ArticleRef]:
     """Every mention of an article in `text`, in order of position (overlaps resolved)."""
     if not text or (not _DIGIT.search(text) and not _ORDINAL_HINT.search(text)):
         return []  # a reference has a number or an ordinal word: most proposals stop here
-    work = text.translate(_SAME_LENGTH)
+    work = text.translate(_SAME_LENGTH) if _NEEDS_SAME_LENGTH.search(text) else text
     candidates: list[ArticleRef] = []
     kazakh = _HAS_KK_WORD.search(work) is not None
     russian = _HAS_RU_WORD.search(work) is not None

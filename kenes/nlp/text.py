@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from functools import lru_cache
 
+import numpy as np
 import snowballstemmer
 
 from kenes.nlp.stopwords import STOPWORDS
@@ -434,8 +436,15 @@ _CYR_LETTER = re.compile(f"[{_CYR}]")
 def detect_script(text: str) -> str:
     """"cyrl", "latn" or "mixed" (mixed when the minority script has at least 20% of the letters
     and at least 3 letters; text without letters counts as "cyrl")."""
-    cyr = len(_CYR_LETTER.findall(text))
-    lat = len(_LAT_LETTER.findall(text))
+    # The same counts as `len(_CYR_LETTER.findall(text))` and `len(_LAT_LETTER.findall(text))`,
+    # over the code points at once.
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cyr = int(np.count_nonzero((codes >= 0x400) & (codes <= 0x52F)))
+    lat = 0
+    if _LAT_LETTER.search(text):
+        lower = codes | 0x20  # A-Z -> a-z; no other code point lands in a-z
+        lat = int(np.count_nonzero(((lower >= 0x61) & (lower <= 0x7A)) | ((codes >= 0xC0) & (codes <= 0x24F))
+                                   | (codes == 0x259)))
     if lat == 0:
         return "cyrl"
     if cyr == 0:
@@ -720,13 +729,34 @@ def search_term_pairs(text: str, lang: str | None = None) -> list[tuple[str, str
     """`search_terms` with the surface word each term comes from: [(word, term), …]."""
     pairs: list[tuple[str, str]] = []
     kazakh_latin = lang is None and _HAS_LAT.search(text) is not None and is_kazakh_latin(text)
-    for token in tokenize(text):
+    # The tokens of the text are the tokens of its whitespace-separated chunks (a token holds no
+    # space), and chunks repeat across a corpus: each distinct chunk is tokenised and stemmed once.
+    cache = _CHUNK_PAIRS[(lang, kazakh_latin)]
+    for chunk in normalize(text).replace("İ", "i").lower().split():
+        found = cache.get(chunk)
+        if found is None:
+            found = _chunk_pairs(chunk, lang, kazakh_latin)
+            if len(cache) >= _CHUNK_CACHE_MAX:
+                cache.clear()
+            cache[chunk] = found
+        pairs.extend(found)
+    return pairs
+
+
+_CHUNK_CACHE_MAX = 200_000
+_CHUNK_PAIRS: defaultdict[tuple[str | None, bool], dict[str, tuple[tuple[str, str], ...]]] = defaultdict(dict)
+
+
+def _chunk_pairs(chunk: str, lang: str | None, kazakh_latin: bool) -> tuple[tuple[str, str], ...]:
+    """(word, term) pairs of one lowercase, normalized, whitespace-free chunk of text."""
+    pairs: list[tuple[str, str]] = []
+    for token in _TOKEN.findall(chunk):
         for part in token.split("-"):
             if part:
                 term = _term(part, lang, kazakh_latin)
                 if term:
                     pairs.append((part, term))
-    return pairs
+    return tuple(pairs)
 
 
 @lru_cache(maxsize=500_000)
