@@ -27,3 +27,16 @@ errorlog = "-"
 loglevel = os.environ.get("KENES_LOG_LEVEL", "warning").lower()
 forwarded_allow_ips = os.environ.get("KENES_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "kenes"
+
+# Load Django and import every view once in the arbiter, before the workers are forked: a fresh
+# worker then answers its first request at once (importing the analysis stack lazily in each of
+# five workers at the same time can take longer than `timeout` on a busy 2-core machine).
+preload_app = True
+
+
+def when_ready(server: object) -> None:  # gunicorn hook
+    from django.db import connections
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (imports every urls.py and view module)
+    connections.close_all()  # no database connection may be shared by the forked workers
