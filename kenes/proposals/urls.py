@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kenes.api import views as api_views
 from kenes.proposals import views
 
 app_name = "proposals"
@@ -15,4 +16,7 @@ urlpatterns = [
     path("proposals/<str:code>/answer/", views.proposal_answer, name="answer"),
     path("receipts/", views.receipt_lookup, name="receipt_lookup"),
     path("receipts/<str:code>/", views.receipt_detail, name="receipt"),
+    # personal API tokens (for submitting proposals through the API), from the profile page
+    path("api-tokens/", api_views.apitoken_create, name="apitoken_create"),
+    path("api-tokens/<int:token_id>/revoke/", api_views.apitoken_revoke, name="apitoken_revoke"),
 ]
