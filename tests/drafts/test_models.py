@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_consultation_state(draft: Version) -> None:
     now = timezone.now()
     assert draft.consultation_state(now) == ConsultationState.OPEN
+    assert draft.consultation_opens is not None and draft.consultation_closes is not None
     assert draft.consultation_state(draft.consultation_opens - timedelta(seconds=1)) == ConsultationState.UPCOMING
     assert draft.consultation_state(draft.consultation_closes) == ConsultationState.CLOSED
     draft.is_published = False
@@ -52,7 +53,7 @@ def test_admin_pages(draft: Version, make_user: Any, path: str) -> None:
     client = Client()
     client.force_login(admin)
     assert client.get(path).status_code == 200
-    obj = {"document": draft.document, "version": draft, "article": draft.articles.first()}[path.split("/")[3]]
+    obj: Any = {"document": draft.document, "version": draft, "article": draft.articles.first()}[path.split("/")[3]]
     assert client.get(f"{path}{obj.pk}/change/").status_code == 200
     citizen = Client()
     citizen.force_login(make_user("someone", "citizen"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +18,11 @@ from kenes.proposals.models import Proposal
 pytestmark = pytest.mark.django_db
 
 _codes = itertools.count(1)
+
+
+def day(version: Version) -> date:
+    assert version.date is not None
+    return version.date
 
 
 def add_proposal(version: Version, article: Article | None, *, hidden: bool = False) -> Proposal:
@@ -49,7 +54,7 @@ def client_for(user: Any = None) -> Client:
 def earlier(draft: Version) -> Version:
     """An earlier version of the same document: article 2 differs, 3 is new, 4 was removed, 5 → 3 moved."""
     version = Version.objects.create(document=draft.document, name="draft-0", kind="in_force",
-                                     date=draft.date - timedelta(days=365))
+                                     date=day(draft) - timedelta(days=365))
     Article.objects.create(version=version, number=1, text_kk=draft.articles.get(number=1).text_kk,
                            text_ru=draft.articles.get(number=1).text_ru)
     Article.objects.create(version=version, number=2, text_kk="2-баптың ескі мәтіні. Құқықтар қорғалады.",
@@ -61,7 +66,7 @@ def earlier(draft: Version) -> Version:
 @pytest.fixture
 def unpublished(draft: Version) -> Version:
     version = Version.objects.create(document=draft.document, name="secret", kind="draft", is_published=False,
-                                     date=draft.date + timedelta(days=1))
+                                     date=day(draft) + timedelta(days=1))
     Article.objects.create(version=version, number=1, text_kk="Жарияланбаған мәтін", text_ru="Неопубликованный текст")
     return version
 
@@ -299,7 +304,7 @@ def test_compare_versions_added_removed_changed(draft: Version, earlier: Version
 
 def test_compare_detects_renumbered_articles(draft: Version) -> None:
     text = "Әрбір азаматтың өз пікірін еркін білдіруге және ұсыныс енгізуге құқығы бар, бұл құқық заңмен қорғалады."
-    old = Version.objects.create(document=draft.document, name="old", date=draft.date - timedelta(days=10))
+    old = Version.objects.create(document=draft.document, name="old", date=day(draft) - timedelta(days=10))
     Article.objects.create(version=old, number=1, text_kk=draft.articles.get(number=1).text_kk)
     Article.objects.create(version=old, number=2, text_kk=draft.articles.get(number=2).text_kk)
     Article.objects.create(version=old, number=7, text_kk=text)
@@ -326,7 +331,7 @@ def test_compare_page_renders_ins_and_del(draft: Version, earlier: Version) -> N
 
 
 def test_compare_uses_a_language_both_versions_have(draft: Version) -> None:
-    kk_only = Version.objects.create(document=draft.document, name="kk-only", date=draft.date - timedelta(days=3))
+    kk_only = Version.objects.create(document=draft.document, name="kk-only", date=day(draft) - timedelta(days=3))
     Article.objects.create(version=kk_only, number=1, text_kk="Басқа мәтін")
     response = client_for().get("/ru/draft/test-law/compare/?from=kk-only&to=draft-1")
     assert response.context["comparison"].language == "kk"

@@ -44,6 +44,7 @@ def test_utf8_csv(tmp_path: Path, draft: Any) -> None:
     out, err = run(write(tmp_path, "a.csv", HEADER + "\n".join(ROWS) + "\n"))
     assert "read 3, created 3, already present 0, rejected 0" in out, (out, err)
     p1 = Proposal.objects.get(source_id="p1")
+    assert p1.article is not None
     assert p1.region == "atyrau" and p1.article.number == 1 and p1.kind == "amend" and p1.channel == "import"
     assert p1.author_name == "Айгүл Бекова" and p1.source == "a.csv" and p1.language == "kk"
     assert Proposal.objects.get(source_id="p2").text == 'Статью 2 дополнить словами "о правах"'

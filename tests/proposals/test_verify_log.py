@@ -40,7 +40,8 @@ def test_empty_log_verifies() -> None:
 def test_clean_log_verifies(three: list[Any]) -> None:
     out, _ = run()
     assert "OK: 3 entries, 3 proposals" in out
-    assert ReceiptEntry.objects.order_by("-seq").first().entry_hash in out
+    last = ReceiptEntry.objects.order_by("-seq").first()
+    assert last is not None and last.entry_hash in out
 
 
 def test_edited_text_detected(three: list[Any]) -> None:

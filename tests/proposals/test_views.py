@@ -376,6 +376,7 @@ def test_answer_permissions(client: Any, users: dict[str, Any], mine: Any, role:
     assert (mine.status == "rejected") is allowed
     assert response.status_code == (302 if allowed else 403)
     if allowed:
+        assert role is not None
         assert ProposalChange.objects.filter(proposal=mine, field="status", user=users[role]).exists()
 
 
