@@ -186,9 +186,19 @@ def public_articles(language: str) -> list[dict[str, Any]]:
 
 
 def progress(run: AnalysisRun | None, language: str) -> dict[str, Any]:
-    """Answered / total per analyst (groups assigned to them), article and theme."""
+    """Answered / total per analyst (groups assigned to them), article and theme; cached until the
+    data changes."""
+    key = f"insights:progress:{language}:{data_version(run)}"
+    data = cache.get(key)
+    if data is None:
+        data = compute_progress(run, language)
+        cache.set(key, data, PUBLIC_CACHE_SECONDS)
+    return data  # type: ignore[no-any-return]
+
+
+def compute_progress(run: AnalysisRun | None, language: str) -> dict[str, Any]:
     if run is None:
-        return {"analysts": [], "articles": [], "themes": [], "total": 0, "answered": 0}
+        return {"analysts": [], "articles": [], "themes": [], "regions": [], "total": 0, "answered": 0}
     analyses = ProposalAnalysis.objects.filter(run=run)
     per_analyst = (
         analyses.exclude(group__assigned_to=None)
@@ -211,6 +221,9 @@ def progress(run: AnalysisRun | None, language: str) -> dict[str, Any]:
         ),
         "articles": by_article(analyses, language, field="article_number", status_field="proposal__status"),
         "themes": count_by(analyses, "theme", labels=theme_labels(language), status_field="proposal__status"),
+        "regions": count_by(
+            analyses, "proposal__region", labels=region_labels(language), status_field="proposal__status"
+        ),
         "total": overall["n"],
         "answered": overall["answered"],
     }

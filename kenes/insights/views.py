@@ -435,22 +435,8 @@ def sliced_view(
 @analyst_required
 def slice_index(request: HttpRequest) -> TemplateResponse:
     run = AnalysisRun.objects.current()
-    return TemplateResponse(
-        request,
-        "insights/proposalanalysis_index.html",
-        {
-            "run": run,
-            "progress": stats.progress(run, language()),
-            "regions": stats.count_by(
-                ProposalAnalysis.objects.filter(run=run),
-                "proposal__region",
-                labels=stats.region_labels(language()),
-                status_field="proposal__status",
-            )
-            if run
-            else [],
-        },
-    )
+    context = {"run": run, "progress": stats.progress(run, language())}
+    return TemplateResponse(request, "insights/proposalanalysis_index.html", context)
 
 
 @require_GET
