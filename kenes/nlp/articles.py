@@ -152,6 +152,12 @@ _HAS_KK_WORD = re.compile(_KK_WORD, re.IGNORECASE)
 _HAS_RU_WORD = re.compile(r"ст(?<![^\W\d_]..)", re.IGNORECASE)
 _HAS_EN_WORD = re.compile(r"art(?<![^\W\d_]...)", re.IGNORECASE)
 
+# Necessary conditions for the ordinal patterns, each a piece every match contains (same flags),
+# cheap to scan for: the last letter of an ordinal ending before the article word, and so on.
+_BEFORE_STATYA = re.compile(r"[яйюи]\s+стать", re.IGNORECASE)  # _RU_ORDINAL, _WORD_ORDINAL (ru1)
+_KK_ORDINAL_BAP = re.compile(r"ш[іы]\s+[бb]", re.IGNORECASE)  # _WORD_ORDINAL (kk)
+_STATYA_ORDINAL = re.compile(r"стать(?:я|и|е|ю|ей)\s+[пвтчшсд]", re.IGNORECASE)  # _WORD_ORDINAL (ru2)
+
 _SPLIT_ITEMS = re.compile(rf"(?P<a>{_N})(?:(?:{_RANGE_SEP})(?P<b>{_N}))?")
 
 
@@ -206,9 +212,10 @@ def find_article_mentions(text: str) -> list[ArticleRef]:
         add(match, _numbers(match.group("nums")), None, None)
     for match in _RU.finditer(work) if russian else ():
         add(match, _numbers(match.group("nums")), _to_int(match.group("pnum") or match.group("pnum2")), None)
-    for match in _RU_ORDINAL.finditer(work) if russian else ():
+    before_statya = russian and _BEFORE_STATYA.search(work) is not None
+    for match in _RU_ORDINAL.finditer(work) if before_statya else ():
         add(match, _numbers(match.group("nums")), None, None)
-    if kazakh or russian:
+    if (kazakh and _KK_ORDINAL_BAP.search(work)) or before_statya or (russian and _STATYA_ORDINAL.search(work)):
         for match in _WORD_ORDINAL.finditer(work):
             number = _ordinal_number(match.group("kk") or match.group("ru1") or match.group("ru2"))
             if number is not None:
