@@ -69,6 +69,10 @@ _SAME_LENGTH = str.maketrans(
 
 _NEEDS_SAME_LENGTH = re.compile("[" + re.escape("".join(chr(c) for c in _SAME_LENGTH)) + "]")
 
+
+def _same_length(match: re.Match[str]) -> str:
+    return str(_SAME_LENGTH[ord(match.group())])
+
 # A bare article number: not part of a longer number, a decimal, a date or a time.
 _N = r"(?<!\d)(?<!\d[.,:/])\d{1,3}(?!\d|[.,:/]\d)"
 # Numbers that are counts, not articles, when they continue a list: "статья 32 и 5 человек".
@@ -184,7 +188,7 @@ def find_article_mentions(text: str) -> list[ArticleRef]:
     """Every mention of an article in `text`, in order of position (overlaps resolved)."""
     if not text or (not _DIGIT.search(text) and not _ORDINAL_HINT.search(text)):
         return []  # a reference has a number or an ordinal word: most proposals stop here
-    work = text.translate(_SAME_LENGTH) if _NEEDS_SAME_LENGTH.search(text) else text
+    work = _NEEDS_SAME_LENGTH.sub(_same_length, text)  # text.translate(_SAME_LENGTH), faster on few hits
     candidates: list[ArticleRef] = []
     kazakh = _HAS_KK_WORD.search(work) is not None
     russian = _HAS_RU_WORD.search(work) is not None
