@@ -11,6 +11,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from kenes.drafts.models import Article
 from kenes.insights.models import AnalysisRun, Correction, ProposalAnalysis, ProposalGroup
@@ -124,9 +125,10 @@ def data_version(run: AnalysisRun | None) -> str:
 
 
 def public_stats(language: str) -> dict[str, Any]:
-    """Everything the public accountability page shows (cached for a minute)."""
+    """Everything the public accountability page shows. The figures are computed at most once a minute
+    (PUBLIC_CACHE_SECONDS) whatever the traffic; the page says when they were computed."""
     run = AnalysisRun.objects.current()
-    key = f"insights:public:{language}:{data_version(run)}"
+    key = f"insights:public:{language}:{run.pk if run else 0}"
     data = cache.get(key)
     if data is not None:
         return data  # type: ignore[no-any-return]
@@ -148,6 +150,7 @@ def public_stats(language: str) -> dict[str, Any]:
         if run
         else [],
         "days": by_day(public),
+        "computed_at": timezone.now(),
     }
     cache.set(key, data, PUBLIC_CACHE_SECONDS)
     return data
@@ -229,6 +232,29 @@ def compute_progress(run: AnalysisRun | None, language: str) -> dict[str, Any]:
     }
 
 
+def run_group_counts(run: AnalysisRun | None) -> dict[int, tuple[int, int, int]]:
+    """(answered, total, waiting) of every group of the run: waiting = visible proposals without an
+    answer. One aggregate query, cached until the data changes (`data_version`)."""
+    if run is None:
+        return {}
+    key = f"insights:group-counts:{data_version(run)}"
+    counts = cache.get(key)
+    if counts is None:
+        rows = (
+            ProposalAnalysis.objects.filter(run=run)
+            .values("group_id")
+            .annotate(
+                n=Count("pk"),
+                answered=Count("pk", filter=answered_q("proposal__")),
+                waiting=Count("pk", filter=~answered_q("proposal__") & Q(proposal__is_hidden=False)),
+            )
+            .order_by()
+        )
+        counts = {r["group_id"]: (r["answered"], r["n"], r["waiting"]) for r in rows if r["group_id"]}
+        cache.set(key, counts, PUBLIC_CACHE_SECONDS * 10)
+    return counts  # type: ignore[no-any-return]
+
+
 def group_progress(group_ids: list[int]) -> dict[int, tuple[int, int]]:
     """(answered, total) of each group, one query."""
     rows = (
@@ -256,7 +282,12 @@ def groups_summary(run: AnalysisRun | None, *, analyses: Any, limit: int = 50) -
 
 
 def timeline(group: ProposalGroup) -> list[Bar]:
-    return by_day(Proposal.objects.filter(analyses__group=group))
+    key = f"insights:timeline:{group.pk}:{data_version(None)}"
+    data = cache.get(key)
+    if data is None:
+        data = by_day(Proposal.objects.filter(analyses__group=group))
+        cache.set(key, data, PUBLIC_CACHE_SECONDS * 10)
+    return data  # type: ignore[no-any-return]
 
 
 def report_tables(run: AnalysisRun | None, language: str) -> dict[str, Any]:

@@ -46,7 +46,7 @@ from kenes.insights.models import (
 from kenes.insights.textdiff import word_diff
 from kenes.nlp.pii import mask_personal_data
 from kenes.nlp.themes import THEMES
-from kenes.proposals.models import ANSWER_STATUSES, Proposal
+from kenes.proposals.models import Proposal
 from kenes.regions import REGION_SLUGS, region_name
 
 PAGE_SIZE = 50
@@ -156,10 +156,8 @@ def filtered_groups(run: AnalysisRun | None, form: GroupFilterForm, user: Any) -
     elif data["assigned"] == "none":
         groups = groups.filter(assigned_to=None)
     if data["open"]:
-        waiting = ProposalAnalysis.objects.filter(proposal__is_hidden=False).exclude(
-            proposal__status__in=ANSWER_STATUSES
-        )
-        groups = groups.filter(pk__in=waiting.filter(run=run).values("group_id"))
+        counts = stats.run_group_counts(run)
+        groups = groups.filter(pk__in=[pk for pk, (_a, _n, waiting) in counts.items() if waiting])
     return groups
 
 
@@ -173,7 +171,8 @@ def workspace(request: HttpRequest) -> TemplateResponse:
     rows = list(groups.order_by("-size", "pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    answered = stats.group_progress([g.pk for g in rows])
+    counts = stats.run_group_counts(run)
+    answered = {pk: counts.get(pk, (0, 0, 0))[:2] for pk in (g.pk for g in rows)}
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -211,7 +210,7 @@ def group_detail(request: HttpRequest, pk: int) -> TemplateResponse:
         proposal = analysis.proposal
         diff, changed = word_diff(base, proposal.text) if group.kind == "form_letter" else ("", 0)
         rows.append({"analysis": analysis, "proposal": proposal, "diff": diff, "changed": changed})
-    answered, total = stats.group_progress([group.pk]).get(group.pk, (0, 0))
+    answered, total, _waiting = stats.run_group_counts(group.run).get(group.pk, (0, 0, 0))
     context = {
         "group": group,
         "rows": rows,

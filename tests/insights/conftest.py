@@ -23,3 +23,11 @@ def run(demo: Any, users: dict[str, Any]) -> Any:
     started.refresh_from_db()
     assert started.status == "done", started.error
     return started
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Cached figures of an earlier test (same run ids after a rollback) must not leak into this one."""
+    from django.core.cache import cache
+
+    cache.clear()
