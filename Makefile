@@ -28,8 +28,8 @@ demo: install
 	KENES_DEBUG=1 $(KENES) load_demo
 	@echo ""
 	@echo "Kenes is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	@echo "Demo logins (password for all: kenes-demo):"
-	@echo "  admin, moderator, analyst, coordinator (national), coordinator_atyrau, commission, operator, citizen"
+	@echo "Demo logins (password kenes-demo): admin, moderator, analyst, coordinator (national),"
+	@echo "  coordinator_atyrau, commission, operator, operator_atyrau, operator_atyrau_2, citizen"
 	@echo ""
 	KENES_DEBUG=1 $(KENES) runserver $(HOST):$(PORT)
 
