@@ -180,3 +180,54 @@ def test_plain_numbers_years_and_dates_are_never_articles(parts: list[str]) -> N
 )
 def test_ordinal_words(text: str, articles: list[int]) -> None:
     assert find_article_refs(text) == articles
+
+
+# The cheap pre-checks (keyword-first scans, pieces every ordinal match contains, the same-length
+# clean-up by substitution) must never change a result: compare with every pattern run unguarded.
+_PIECES = st.lists(
+    st.sampled_from([
+        "бірінші", "ОНЫНШЫ", "алтыншы", "бап", "бабы", "bap", "bab", "первая", "ПЕРВУЮ", "седьмой", "статья",
+        "статью", "статьей", "Статьи", "второй", "6-я", "5-ой", "7", "12", "40–44", "-", "—", "ст.", "ст", "п.",
+        "пункт", "2", "и", "және", "\u1c83татья", "шы", "ші", "ья", "article", "Art.", "part", "с", "по", "ё",
+        "\u00a0", "\u200b", " ", "\n", ",",
+    ]),
+    max_size=14,
+).map("".join)
+
+
+def _unguarded(text: str) -> list[tuple[object, ...]]:
+    """`find_article_mentions` with every pre-check forced open (the same-length copy by translate)."""
+    import re
+
+    from kenes.nlp import articles
+
+    always = re.compile("")
+    saved = {name: getattr(articles, name) for name in (
+        "_DIGIT", "_ORDINAL_HINT", "_HAS_KK_WORD", "_HAS_RU_WORD", "_HAS_EN_WORD", "_BEFORE_STATYA",
+        "_KK_ORDINAL_BAP", "_STATYA_ORDINAL", "_NEEDS_SAME_LENGTH", "_same_length")}
+    try:
+        for name in saved:
+            if name not in ("_NEEDS_SAME_LENGTH", "_same_length"):
+                setattr(articles, name, always)
+        articles._NEEDS_SAME_LENGTH = re.compile("(?s:.)")  # every character through the table
+        articles._same_length = lambda match: match.group().translate(articles._SAME_LENGTH)
+        refs = articles.find_article_mentions(text)
+    finally:
+        for name, value in saved.items():
+            setattr(articles, name, value)
+    return [(r.article, r.paragraph, r.point, r.start, r.end, r.text, r.articles) for r in refs]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_PIECES, st.text(max_size=80)))
+def test_pre_checks_change_nothing(text: str) -> None:
+    got = [(r.article, r.paragraph, r.point, r.start, r.end, r.text, r.articles) for r in find_article_mentions(text)]
+    assert got == _unguarded(text)
+
+
+def test_pre_checks_change_nothing_on_ordinals() -> None:
+    for text in ("бірінші бап", "Первая статья", "статья седьмая", "статьей второй", "6-я статья", "6-ой статьи",
+                 "Сегізінші бабы", "ст. 5 — статья первая"):
+        assert find_article_mentions(text), text
+        assert [(r.start, r.end, r.articles) for r in find_article_mentions(text)] == \
+            [(s, e, a) for _n, _p, _q, s, e, _t, a in _unguarded(text)]

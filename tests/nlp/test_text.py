@@ -302,3 +302,46 @@ def test_latin_schwa_inside_cyrillic_words_becomes_cyrillic() -> None:
     # The 1995 constitution writes "жəне" with the Latin schwa (U+0259).
     assert normalize("жəне Əділет") == "және Әділет"
     assert normalize("Azərbaycan") == "Azərbaycan"  # a Latin word keeps its schwa
+
+
+# The fast paths must give exactly what the plain definitions give.
+_SCRIPT_ALPHABET = st.text(alphabet=st.sampled_from([*"aZzAqäÀɏɐəƏЀӿԀԯ԰бЖ1 ,-\u0300\u200bİıΣ", "\ud800"]), max_size=60)
+
+
+def _script_by_findall(text: str) -> str:
+    import re
+
+    cyr = len(re.findall("[\u0400-\u04ff\u0500-\u052f]", text))
+    lat = len(re.findall("[A-Za-z\u00c0-\u024f\u0259]", text))
+    if lat == 0:
+        return "cyrl"
+    if cyr == 0:
+        return "latn"
+    minority = min(cyr, lat)
+    if minority >= 3 and minority >= 0.2 * (cyr + lat):
+        return "mixed"
+    return "cyrl" if cyr >= lat else "latn"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_SCRIPT_ALPHABET, st.text(max_size=60)))
+def test_detect_script_counts_like_findall(text: str) -> None:
+    assert detect_script(text) == _script_by_findall(text)
+
+
+def _pairs_by_tokens(text: str, lang: str | None) -> list[tuple[str, str]]:
+    """`search_term_pairs` as defined: every token of the whole text, no per-chunk cache."""
+    from kenes.nlp import text as t
+
+    kazakh_latin = lang is None and t._HAS_LAT.search(text) is not None and t.is_kazakh_latin(text)
+    return [(part, term) for token in t.tokenize(text) for part in token.split("-")
+            if part and (term := t._term(part, lang, kazakh_latin))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet=st.sampled_from(list("абвқңәіİΣσς-_ .,\u00a0\u2028\u200b\u0308ёеQqşä'")), max_size=60),
+                 st.text(max_size=60)),
+       st.sampled_from([None, "kk", "ru", "en"]))
+def test_search_term_pairs_by_chunk_equals_by_token(text: str, lang: str | None) -> None:
+    assert search_term_pairs(text, lang) == _pairs_by_tokens(text, lang)
+    assert search_term_pairs(text, lang) == _pairs_by_tokens(text, lang)  # from the cache
