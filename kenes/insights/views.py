@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -411,22 +412,22 @@ def sliced_view(
     title: str,
     analyses: QuerySet[ProposalAnalysis],
     run: AnalysisRun | None,
+    slice_key: str,
     extra: dict[str, Any] | None = None,
 ) -> TemplateResponse:
+    """Proposals on one article, theme or region: how they are grouped (cached until the data
+    changes) and the latest of them (with a search)."""
     q = (request.GET.get("q") or "")[:200]
     listed = analyses
     if q.strip():
         listed = listed.filter(proposal__in=Proposal.objects.search(q).values("pk"))
     proposals = list(listed.select_related("proposal", "group").order_by("-proposal_id")[:PAGE_SIZE])
-    context = {
-        "title": title,
-        "run": run,
-        "q": q,
-        "groups": stats.groups_summary(run, analyses=analyses),
-        "proposals": proposals,
-        "total": analyses.count(),
-        **(extra or {}),
-    }
+    key = f"insights:slice:{slice_key}:{stats.data_version(run)}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = {"groups": stats.groups_summary(run, analyses=analyses), "total": analyses.count()}
+        cache.set(key, summary, stats.PUBLIC_CACHE_SECONDS * 10)
+    context = {"title": title, "run": run, "q": q, "proposals": proposals, **summary, **(extra or {})}
     return TemplateResponse(request, "insights/proposalanalysis_slice.html", context)
 
 
@@ -447,7 +448,9 @@ def article_view(request: HttpRequest, number: int) -> TemplateResponse:
     title = _("Article %(number)s") % {"number": number}
     if article is not None:
         title += f": {article.title(language())}"
-    return sliced_view(request, title=title, analyses=analyses, run=run, extra={"article": article})
+    return sliced_view(
+        request, title=title, analyses=analyses, run=run, slice_key=f"article:{number}", extra={"article": article}
+    )
 
 
 @require_GET
@@ -456,9 +459,10 @@ def theme_view(request: HttpRequest, slug: str) -> TemplateResponse:
     if slug not in THEMES:
         raise Http404
     run = AnalysisRun.objects.current()
-    analyses = ProposalAnalysis.objects.filter(run=run, themes__contains=pack([slug]))
+    analyses = ProposalAnalysis.objects.filter(run=run, theme=slug)  # the first (best) theme, as in the counts
     name = stats.theme_labels(language()).get(slug, slug)
-    return sliced_view(request, title=_("Theme: %(theme)s") % {"theme": name}, analyses=analyses, run=run)
+    title = _("Theme: %(theme)s") % {"theme": name}
+    return sliced_view(request, title=title, analyses=analyses, run=run, slice_key=f"theme:{slug}")
 
 
 @require_GET
@@ -468,7 +472,9 @@ def region_view(request: HttpRequest, slug: str) -> TemplateResponse:
         raise Http404
     run = AnalysisRun.objects.current()
     analyses = ProposalAnalysis.objects.filter(run=run, proposal__region=slug)
-    return sliced_view(request, title=region_name(slug, language()), analyses=analyses, run=run)
+    return sliced_view(
+        request, title=region_name(slug, language()), analyses=analyses, run=run, slice_key=f"region:{slug}"
+    )
 
 
 # ---------------------------------------------------------------- answer templates
