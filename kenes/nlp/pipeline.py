@@ -350,8 +350,23 @@ class AnalysisResult:
         }
 
     def records(self) -> Iterator[dict[str, Any]]:
-        for i in range(len(self.ids)):
-            yield self.record(i)
+        """`record(i)` for every row, from plain lists made once (no numpy scalar per field)."""
+        languages, scripts = self.languages.tolist(), self.scripts.tolist()
+        article_starts, article_values = self.article_starts.tolist(), self.article_values.tolist()
+        theme_starts, theme_values = self.theme_starts.tolist(), self.theme_values.tolist()
+        groups, cluster_ids = self.groups.tolist(), self.cluster_ids.tolist()
+        for i, record_id in enumerate(self.ids):
+            cluster = cluster_ids[i]
+            yield {
+                "id": record_id,
+                "language": LANGUAGES[languages[i]],
+                "script": SCRIPTS[scripts[i]],
+                "articles": article_values[article_starts[i] : article_starts[i + 1]],
+                "themes": [THEMES[t] for t in theme_values[theme_starts[i] : theme_starts[i + 1]]],
+                "duplicate_group": dedup.group_id_str(groups[i]),
+                "cluster": cluster if cluster >= 0 else None,
+                "cluster_label": self.cluster_info[cluster].label if cluster >= 0 else None,
+            }
 
     def _most_common_wording(self, grouped: NDArray[np.bool_]) -> dict[int, int]:
         """Group id -> row of its most frequent exact (folded) wording; ties go to the earliest."""
@@ -589,9 +604,15 @@ def _stderr(message: str) -> None:
 
 
 def write_output(result: AnalysisResult, out: IO[str]) -> None:
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(record, ensure_ascii=False) does
+    batch: list[str] = []
     for record in result.records():
-        out.write(json.dumps(record, ensure_ascii=False))
-        out.write("\n")
+        batch.append(encode(record))
+        if len(batch) >= 10_000:
+            out.write("\n".join(batch) + "\n")
+            batch = []
+    if batch:
+        out.write("\n".join(batch) + "\n")
 
 
 def _cores() -> int:
