@@ -3,7 +3,7 @@
 // Without JavaScript the menu still works: it is simply folded on every screen.
 (function () {
   "use strict";
-  var wide = window.matchMedia("(min-width: 1024px)");
+  var wide = window.matchMedia("(min-width: 1200px)");
   function sync() {
     document.querySelectorAll("details[data-nav-menu]").forEach(function (menu) {
       menu.open = wide.matches;
