@@ -78,7 +78,8 @@ def prepare_database(url: str) -> None:
 
 
 def kenes(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "kenes.cli", *args], cwd=ROOT, env=env, check=True)
+    # Their output is progress: stderr, so that stdout carries only the JSON figures.
+    subprocess.run([sys.executable, "-m", "kenes.cli", *args], cwd=ROOT, env=env, check=True, stdout=sys.stderr)
 
 
 def setup_django(env: dict[str, str]) -> None:
@@ -100,8 +101,18 @@ def load_data(proposals: int, reuse: bool, env: dict[str, str]) -> dict[str, Any
     if not (reuse and have >= proposals):
         log(f"loading the demo with {proposals} proposals (had {have}) …")
         started = time.perf_counter()
-        kenes("load_demo", "--reset", "--proposals", str(proposals), "--skip-constitution",
-              "--skip-campaign", "--skip-referendum", "-v", "0", env=env)
+        kenes(
+            "load_demo",
+            "--reset",
+            "--proposals",
+            str(proposals),
+            "--skip-constitution",
+            "--skip-campaign",
+            "--skip-referendum",
+            "-v",
+            "0",
+            env=env,
+        )
         seconds = time.perf_counter() - started
     return {"proposals_before": Proposal.objects.count(), "demo_load_seconds": round(seconds, 1)}
 
@@ -145,9 +156,18 @@ def start_server(port: int, workers: int, threads: int, env: dict[str, str]) -> 
         "KENES_LOG_LEVEL": "ERROR",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--access-logfile", "/dev/null",
-         "kenes.wsgi:application"],
-        cwd=ROOT, env=server_env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "--access-logfile",
+            "/dev/null",
+            "kenes.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=server_env,
     )
     for _ in range(150):
         try:
@@ -188,8 +208,9 @@ class Session:
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes, dict[str, str]]:
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -225,11 +246,16 @@ SEARCH_KK = ["мерзімін", "тіл", "жер", "сайлау", "құқық
 SEARCH_RU = ["персональных данных", "язык", "земля", "выборы", "права"]
 
 
-def client_loop(n: int, port: int, client: dict[str, str], data: dict[str, Any], results: Results,
-                deadline: float, budget: list[int]) -> None:
+def client_loop(
+    n: int,
+    session: Session,
+    client: dict[str, str],
+    data: dict[str, Any],
+    results: Results,
+    deadline: float,
+    budget: list[int],
+) -> None:
     rng = random.Random(n)
-    session = Session(port)
-    session.login(client["username"])
     kinds = [kind for kind, _w in MIX]
     weights = [w for _k, w in MIX]
     api_headers = {"Authorization": f"Bearer {client['token']}", "Content-Type": "application/json"}
@@ -262,14 +288,22 @@ def client_loop(n: int, port: int, client: dict[str, str], data: dict[str, Any],
         elif kind == "submit":
             sent += 1
             method, path, headers, expect = "POST", "/api/v1/proposals", api_headers, (200, 201)
-            body = json.dumps({
-                "text": f"Жүктеме сынағы: {n}-клиенттің {sent}-ұсынысы. {number}-бапты нақтылауды ұсынамын.",
-                "kind": "amend", "article": article_id, "region": "atyrau", "client_id": f"load-{n}-{sent}",
-            }).encode()
+            body = json.dumps(
+                {
+                    "text": f"Жүктеме сынағы: {n}-клиенттің {sent}-ұсынысы. {number}-бапты нақтылауды ұсынамын.",
+                    "kind": "amend",
+                    "article": article_id,
+                    "region": "atyrau",
+                    "client_id": f"load-{n}-{sent}",
+                }
+            ).encode()
         elif kind == "support":
             method, path, expect = "POST", f"/proposals/{code}/support/", (200, 302)
-            headers = {"X-CSRFToken": session.cookies.get("csrftoken", ""), "HX-Request": "true",
-                       "Content-Type": "application/x-www-form-urlencoded"}
+            headers = {
+                "X-CSRFToken": session.cookies.get("csrftoken", ""),
+                "HX-Request": "true",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
             body = b""
         else:
             path = "/health/"
@@ -294,8 +328,16 @@ def warm_up(port: int, data: dict[str, Any], workers: int) -> None:
     session = Session(port)
     code = data["codes"][0]
     _article_id, number = data["articles"][0]
-    paths = ["/proposals/", "/proposals/?q=тіл", "/ru/proposals/?q=язык", f"{data['base']}/{number}/",
-             f"/proposals/{code}/", f"/receipts/{code}/", "/api/v1/proposals?limit=50", "/health/"]
+    paths = [
+        "/proposals/",
+        "/proposals/?q=тіл",
+        "/ru/proposals/?q=язык",
+        f"{data['base']}/{number}/",
+        f"/proposals/{code}/",
+        f"/receipts/{code}/",
+        "/api/v1/proposals?limit=50",
+        "/health/",
+    ]
     for _round in range(workers * 2):
         for path in paths:
             session.request("GET", path)
@@ -318,7 +360,7 @@ def check_receipts(receipts: list[str]) -> dict[str, Any]:
 
     stored = set()
     for start in range(0, len(receipts), 1000):
-        chunk = receipts[start:start + 1000]
+        chunk = receipts[start : start + 1000]
         stored.update(Proposal.objects.filter(receipt_code__in=chunk).values_list("receipt_code", flat=True))
     missing = [code for code in receipts if code not in stored]
     started = time.perf_counter()
@@ -363,11 +405,19 @@ def main(argv: list[str] | None = None) -> int:
     results = Results()
     try:
         warm_up(port, data, args.workers)
+        log(f"logging {args.clients} clients in (not measured) …")
+        sessions = []
+        for client in clients:
+            session = Session(port)
+            session.login(client["username"])
+            sessions.append(session)
         budget = [args.max_requests]
         started = time.perf_counter()
         deadline = time.monotonic() + duration
         threads = [
-            threading.Thread(target=client_loop, args=(n, port, clients[n], data, results, deadline, budget), daemon=True)
+            threading.Thread(
+                target=client_loop, args=(n, sessions[n], clients[n], data, results, deadline, budget), daemon=True
+            )
             for n in range(args.clients)
         ]
         for thread in threads:
