@@ -42,6 +42,7 @@ from kenes.campaign.forms import (
 )
 from kenes.campaign.models import (
     Assignment,
+    Audience,
     ChangeRecord,
     Coalition,
     Event,
@@ -53,7 +54,7 @@ from kenes.campaign.models import (
     Volunteer,
 )
 from kenes.campaign.plan_import import ImportFileError
-from kenes.campaign.themes import theme_name
+from kenes.campaign.themes import theme_choices, theme_name
 from kenes.regions import REGION_SLUGS, region_choices, region_name
 
 
@@ -366,6 +367,8 @@ def event_report(request: HttpRequest, pk: int) -> HttpResponse:
                    "media_links": "\n".join(existing.media_links)}
     else:
         initial = {"audiences": event.audiences, "themes": event.themes}
+    if request.method == "GET":
+        initial.update(_report_prefill(request, media_links=initial.get("media_links", "")))
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial, language=_lang())
     formset = CollectedProposalFormSet(request.POST or None, prefix="proposals",
                                        form_kwargs={"articles": article_choices})
@@ -398,6 +401,26 @@ def event_report(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "campaign/event_report.html", {
         "event": event, "form": form, "formset": formset, "version": version,
     })
+
+
+def _report_prefill(request: HttpRequest, *, media_links: str = "") -> dict[str, Any]:
+    """Initial report values passed in the address (e.g. from a news article): only known keys and
+    valid values are taken; nothing is saved until the form is submitted."""
+    prefill: dict[str, Any] = {}
+    attendance = request.GET.get("attendance", "")
+    if attendance.isdigit() and len(attendance) <= 7 and int(attendance) <= 1_000_000:
+        prefill["attendance"] = int(attendance)
+    audiences = [a for a in request.GET.getlist("audiences")[:50] if a in Audience.values]
+    if audiences:
+        prefill["audiences"] = list(dict.fromkeys(audiences))
+    slugs = {slug for slug, _name in theme_choices(_lang())}
+    themes = [t for t in request.GET.getlist("themes")[:50] if t in slugs]
+    if themes:
+        prefill["themes"] = list(dict.fromkeys(themes))
+    link = request.GET.get("media_link", "").strip()
+    if link and len(link) <= 1000 and link.startswith(("http://", "https://")) and not any(c.isspace() for c in link):
+        prefill["media_links"] = "\n".join(dict.fromkeys([*media_links.splitlines(), link]))
+    return prefill
 
 
 @login_required

@@ -12,8 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kenes.media.models import ExtractedProposal, NewsArticle, NewsArticleSource, NewsSource, fingerprint
+from kenes.media.matching import article_facts, event_facts, suggest
+from kenes.media.models import EventCoverage, ExtractedProposal, NewsArticle, NewsArticleSource, NewsSource, fingerprint
 from kenes.nlp.news import extract, find_outlet, resemblance, shingles
+from kenes.nlp.news_events import score
 from kenes.nlp.news_io import MAX_BYTES, NewsFormatError, RawDocument, read_documents
 
 MAX_TITLE = 1000
@@ -21,6 +23,7 @@ REPRINT_DAYS = 3
 REPRINT_RESEMBLANCE = 0.7
 MAX_CANDIDATES = 2000
 MAX_BODY = 200_000
+LINK_DAYS = 2
 NEWS_SUFFIXES = {".txt", ".html", ".htm", ".xml", ".rss", ".atom", ".jsonl"}
 
 
@@ -197,3 +200,52 @@ def reject_news_proposal(*, analyst: Any, item: ExtractedProposal) -> None:
 
 def facts_json(article: NewsArticle) -> str:
     return json.dumps(article.facts, ensure_ascii=False, indent=1)
+
+
+def link_event(*, user: Any, article: NewsArticle, event: Any) -> EventCoverage:
+    """Confirm that the article covers the event (idempotent; a suggestion or dismissal becomes a link)."""
+    match = score(article_facts(article), event_facts(event), days=LINK_DAYS)
+    defaults: dict[str, Any] = {"source": EventCoverage.Source.CONFIRMED, "linked_by": user,
+                                "linked_at": timezone.now()}
+    if match is not None:
+        defaults.update(score=match.score, reasons=match.as_json())
+    with transaction.atomic():
+        link, created = EventCoverage.objects.select_for_update().get_or_create(
+            article=article, event=event, defaults=defaults)
+        if not created and link.source != EventCoverage.Source.CONFIRMED:
+            for key, value in defaults.items():
+                setattr(link, key, value)
+            link.save()
+    return link
+
+
+def unlink_event(*, user: Any, article: NewsArticle, event: Any) -> None:
+    """Take the link back; kept as dismissed so that bulk matching does not suggest it again."""
+    EventCoverage.objects.update_or_create(
+        article=article, event=event,
+        defaults={"source": EventCoverage.Source.DISMISSED, "linked_by": user, "linked_at": timezone.now()},
+    )
+
+
+@dataclass
+class LinkReport:
+    articles: int = 0
+    created: int = 0
+    unchanged: int = 0
+
+
+def store_event_suggestions(*, articles: Any = None, days: int = 2, limit: int = 3) -> LinkReport:
+    """Store the best matching events of each article as suggestions. Idempotent: links already
+    stored (suggested, confirmed or dismissed) are left as they are."""
+    report = LinkReport()
+    queryset = NewsArticle.objects.exclude(date=None).exclude(region_tags="") if articles is None else articles
+    for article in queryset.iterator(chunk_size=200):
+        report.articles += 1
+        for event, match in suggest(article, regions=article.regions, days=days, limit=limit):
+            _link, created = EventCoverage.objects.get_or_create(
+                article=article, event=event, defaults={"score": match.score, "reasons": match.as_json()})
+            if created:
+                report.created += 1
+            else:
+                report.unchanged += 1
+    return report

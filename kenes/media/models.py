@@ -177,3 +177,43 @@ class ExtractedProposal(models.Model):
     @property
     def author(self) -> str:
         return self.author_organization or self.author_person
+
+
+class EventCoverageQuerySet(models.QuerySet["EventCoverage"]):
+    def confirmed(self) -> EventCoverageQuerySet:
+        return self.filter(source=EventCoverage.Source.CONFIRMED).select_related("article")
+
+    def suggested(self) -> EventCoverageQuerySet:
+        return self.filter(source=EventCoverage.Source.SUGGESTED)
+
+
+class EventCoverage(models.Model):
+    """A news article reporting on a campaign event: suggested by matching the article's facts
+    (`kenes news link-events`), confirmed by a coordinator or analyst, or dismissed (kept so that
+    the bulk matching does not suggest it again)."""
+
+    class Source(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    article = models.ForeignKey(NewsArticle, on_delete=models.CASCADE, related_name="event_links")
+    event = models.ForeignKey("campaign.Event", on_delete=models.CASCADE, related_name="news_coverage")
+    source = models.CharField(_("link"), max_length=10, choices=Source.choices, default=Source.SUGGESTED)
+    score = models.FloatField(_("score"), default=0)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EventCoverageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "event"], name="media_event_coverage_once")]
+        verbose_name = _("event coverage")
+        verbose_name_plural = _("event coverage")
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} on event {self.event_id} ({self.source})"

@@ -12,15 +12,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kenes.media import actions
+from kenes.campaign.models import EventStatus
+from kenes.media import actions, matching
 from kenes.media.forms import ConfirmProposalForm, NewsFilterForm
 from kenes.media.highlight import highlight
 from kenes.media.labels import AUDIENCES, EVENT_TYPES, FACT_KINDS, FORMATS, QUALIFIERS, UNITS, label, theme_name
-from kenes.media.models import ExtractedProposal, NewsArticle
+from kenes.media.models import EventCoverage, ExtractedProposal, NewsArticle
 from kenes.regions import by_slug, region_name
 
 PAGE_SIZE = 20
@@ -114,6 +116,7 @@ def news_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "extracted": extracted,
         "can_review": can_review(request.user),
         "confirm_form": ConfirmProposalForm() if can_review(request.user) else None,
+        **event_links_context(request, article),
     }
     return TemplateResponse(request, "media/newsarticle_detail.html", context)
 
@@ -181,3 +184,61 @@ def reject_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     actions.reject_news_proposal(analyst=request.user, item=item)
     messages.success(request, _("Marked as not a proposal."))
     return HttpResponseRedirect(item.news.get_absolute_url())
+
+
+def event_links_context(request: HttpRequest, article: NewsArticle) -> dict[str, Any]:
+    """The article's confirmed events (everyone) and, for those who may link, suggestions with reasons."""
+    user: Any = request.user
+    language = (get_language() or "kk")[:2]
+    page_url = request.build_absolute_uri(article.get_absolute_url())
+    stored = list(article.event_links.select_related("event", "event__coalition"))
+    confirmed = [link for link in stored if link.source == EventCoverage.Source.CONFIRMED]
+    linked = [
+        {"link": link, "event": link.event, "can_unlink": matching.can_link(user, link.event),
+         "report_url": (matching.report_url(article, link.event, page_url=page_url)
+                        if matching.can_report(user, link.event) else "")}
+        for link in confirmed
+    ]
+    suggestions = []
+    regions = matching.linkable_regions(user, article)
+    if regions:
+        decided = {link.event_id for link in stored if link.source != EventCoverage.Source.SUGGESTED}
+        for event, match in matching.suggest(article, regions=regions):
+            if event.pk in decided:
+                continue
+            suggestions.append({"event": event, "score": match.score,
+                                "reasons": matching.describe(match.as_json(), language)})
+    return {"event_links": linked, "event_suggestions": suggestions, "may_link_events": bool(regions)}
+
+
+def _link_target(request: HttpRequest, pk: int, event_pk: int) -> tuple[NewsArticle, Any] | HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("media:detail", args=[pk]))
+    event = matching.get_event_for_linking(request.user, event_pk)
+    article = get_object_or_404(NewsArticle, pk=pk)
+    return article, event
+
+
+@require_POST
+def link_event(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    target = _link_target(request, pk, event_pk)
+    if isinstance(target, HttpResponse):
+        return target
+    article, event = target
+    if event.status == EventStatus.CANCELLED:
+        messages.error(request, _("A cancelled event cannot be linked."))
+        return HttpResponseRedirect(article.get_absolute_url())
+    actions.link_event(user=request.user, article=article, event=event)
+    messages.success(request, _("The article is linked to the event “%(title)s”.") % {"title": event.title})
+    return HttpResponseRedirect(article.get_absolute_url())
+
+
+@require_POST
+def unlink_event(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    target = _link_target(request, pk, event_pk)
+    if isinstance(target, HttpResponse):
+        return target
+    article, event = target
+    actions.unlink_event(user=request.user, article=article, event=event)
+    messages.success(request, _("The link to the event “%(title)s” was removed.") % {"title": event.title})
+    return HttpResponseRedirect(article.get_absolute_url())

@@ -1,4 +1,5 @@
 """`kenes news ingest PATH...`: store news files (seeds' format, plain text, HTML, RSS/Atom, JSONL).
+`kenes news link-events [--days 2]`: store the campaign events each article may be about, as suggestions.
 
 (`kenes news extract` runs without Django: see kenes/cli.py.)
 """
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kenes.media.actions import ingest_path, news_files
+from kenes.media.actions import ingest_path, news_files, store_event_suggestions
 
 
 class Command(BaseCommand):
@@ -20,8 +21,13 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         ingest = sub.add_parser("ingest", help="store news files or directories")
         ingest.add_argument("paths", nargs="+", type=Path)
+        link = sub.add_parser("link-events", help="store suggested links between news and campaign events")
+        link.add_argument("--days", type=int, default=2, help="days between the news and the event (0-14)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "link-events":
+            self.link_events(options["days"])
+            return
         if options["action"] != "ingest":
             raise CommandError(f"unknown action {options['action']}")
         totals = {"created": 0, "reprints": 0, "unchanged": 0, "failed": 0}
@@ -42,3 +48,10 @@ class Command(BaseCommand):
             f"articles, {totals['unchanged']} unchanged, {totals['failed']} files skipped")
         if files and totals["failed"] == len(files):
             raise CommandError("no file could be read")
+
+    def link_events(self, days: int) -> None:
+        if not 0 <= days <= 14:
+            raise CommandError("--days must be between 0 and 14")
+        report = store_event_suggestions(days=days)
+        self.stdout.write(f"{report.articles} articles: {report.created} new suggested links, "
+                          f"{report.unchanged} already stored")
