@@ -732,14 +732,16 @@ def search_term_pairs(text: str, lang: str | None = None) -> list[tuple[str, str
     # The tokens of the text are the tokens of its whitespace-separated chunks (a token holds no
     # space), and chunks repeat across a corpus: each distinct chunk is tokenised and stemmed once.
     cache = _CHUNK_PAIRS[(lang, kazakh_latin)]
+    known = cache.get
+    extend = pairs.extend
     for chunk in normalize(text).replace("İ", "i").lower().split():
-        found = cache.get(chunk)
+        found = known(chunk)
         if found is None:
             found = _chunk_pairs(chunk, lang, kazakh_latin)
             if len(cache) >= _CHUNK_CACHE_MAX:
                 cache.clear()
             cache[chunk] = found
-        pairs.extend(found)
+        extend(found)
     return pairs
 
 

@@ -227,9 +227,15 @@ def _lexicon_scores(pairs: Sequence[tuple[str, str]]) -> dict[str, tuple[float, 
     terms = [term for _word, term in pairs]
     matched: dict[str, dict[tuple[str, ...], str]] = {}
     i = 0
-    while i < len(terms):
+    n_terms = len(terms)
+    starting = _BY_FIRST.get
+    while i < n_terms:
+        candidates = starting(terms[i])
+        if candidates is None:  # most terms start no lexicon entry
+            i += 1
+            continue
         step = 1
-        for slug, phrase in _BY_FIRST.get(terms[i], ()):
+        for slug, phrase in candidates:
             n = len(phrase)
             if tuple(terms[i : i + n]) == phrase:
                 words = " ".join(word for word, _term in pairs[i : i + n])
