@@ -207,12 +207,14 @@ def scores(text: str) -> dict[str, float]:
     """
     totals: dict[str, float] = {}
     first: str | None = None
+    votes_of = _word_votes
+    total_of = totals.get
     for raw in _WORD.findall(text.lower()):
-        votes = _word_votes(raw)
+        votes = votes_of(raw)
         if not votes:
             continue
         for lang, weight in votes:
-            totals[lang] = totals.get(lang, 0.0) + weight
+            totals[lang] = total_of(lang, 0.0) + weight
         if first is None:
             first = votes[0][0]
     if first is not None:
