@@ -202,9 +202,10 @@ class ProposalAnalysis(models.Model):
         verbose_name_plural = _("proposal analyses")
         constraints = [models.UniqueConstraint(fields=["run", "proposal"], name="insights_one_analysis_per_run")]
         indexes = [
-            models.Index(fields=["run", "group"], name="insights_analysis_group"),
-            models.Index(fields=["run", "theme"], name="insights_analysis_theme"),
-            models.Index(fields=["run", "article_number"], name="insights_analysis_article"),
+            # (…, proposal): the latest proposals of a group, theme or article come straight from the index.
+            models.Index(fields=["run", "group", "proposal"], name="insights_analysis_group"),
+            models.Index(fields=["run", "theme", "proposal"], name="insights_analysis_theme"),
+            models.Index(fields=["run", "article_number", "proposal"], name="insights_analysis_article"),
         ]
 
     def __str__(self) -> str:

@@ -52,6 +52,7 @@ from kenes.regions import REGION_SLUGS, region_name
 
 PAGE_SIZE = 50
 MEMBERS_PAGE = 50
+SEARCH_LIMIT = 5000
 
 View = Callable[..., HttpResponse]
 
@@ -413,14 +414,17 @@ def sliced_view(
     analyses: QuerySet[ProposalAnalysis],
     run: AnalysisRun | None,
     slice_key: str,
+    listed: QuerySet[ProposalAnalysis] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> TemplateResponse:
     """Proposals on one article, theme or region: how they are grouped (cached until the data
     changes) and the latest of them (with a search)."""
     q = (request.GET.get("q") or "")[:200]
-    listed = analyses
+    listed = analyses if listed is None or q.strip() else listed
     if q.strip():
-        listed = listed.filter(proposal__in=Proposal.objects.search(q).values("pk"))
+        # The latest matches of the full-text search first (bounded), then the slice's filter on them.
+        matches = list(Proposal.objects.search(q).order_by("-pk").values_list("pk", flat=True)[:SEARCH_LIMIT])
+        listed = listed.filter(proposal_id__in=matches)
     proposals = list(listed.select_related("proposal", "group").order_by("-proposal_id")[:PAGE_SIZE])
     key = f"insights:slice:{slice_key}:{stats.data_version(run)}"
     summary = cache.get(key)
@@ -472,8 +476,14 @@ def region_view(request: HttpRequest, slug: str) -> TemplateResponse:
         raise Http404
     run = AnalysisRun.objects.current()
     analyses = ProposalAnalysis.objects.filter(run=run, proposal__region=slug)
+    latest = list(Proposal.objects.filter(region=slug).order_by("-pk").values_list("pk", flat=True)[: PAGE_SIZE * 4])
     return sliced_view(
-        request, title=region_name(slug, language()), analyses=analyses, run=run, slice_key=f"region:{slug}"
+        request,
+        title=region_name(slug, language()),
+        analyses=analyses,
+        run=run,
+        slice_key=f"region:{slug}",
+        listed=analyses.filter(proposal_id__in=latest),
     )
 
 
