@@ -88,6 +88,9 @@ def objects(
         )
     ).article
     extracted = news.extracted_proposals.first()
+    from kenes.api.models import ApiToken
+
+    token = ApiToken.generate(user=users["citizen2"], name="matrix")[0]
     return {
         "draft": draft,
         "proposal": proposal,
@@ -96,6 +99,7 @@ def objects(
         "referendum": referendum,
         "news": news,
         "extracted": extracted,
+        "token": token,
     }
 
 
@@ -149,6 +153,9 @@ def kwargs_for(name: str, o: dict[str, Any]) -> dict[str, Any] | None:
         "referendum:summary": {"slug": slug, "code": "atyrau", "number": 1},
         "referendum:unit": {"slug": slug, "code": "atyrau"},
         "api-v1:unit_results": {"slug": slug},
+        "proposals:apitoken_revoke": {"token_id": o["token"].pk},  # another citizen's token
+        "media:link_event": {"pk": o["news"].pk, "event_pk": c["a1"].pk},
+        "media:unlink_event": {"pk": o["news"].pk, "event_pk": c["a1"].pk},
         # No analysis run in this fixture (it costs seconds per role): for groups and corrections
         # only the guard in front of the lookup is checked (a 404 behind it counts as D).
         "api-v1:group_detail": {"group_id": NO_SUCH_ID},
@@ -246,6 +253,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "proposals:answer": ("MMMMMMMMM", "DDDADDADA"),
     "proposals:receipt_lookup": ("AAAAAAAAA", "MMMMMMMMM"),
     "proposals:receipt": ("AAAAAAAAA", "MMMMMMMMM"),
+    "proposals:apitoken_create": ("LMMMMMMMM", "LAAAAAAAA"),
+    "proposals:apitoken_revoke": ("LMMMMMMMM", "LDDDDDDDD"),
     "insights:workspace": ("LDDADDDDA", "MMMMMMMMM"),
     "insights:runs": ("LDDADDDDA", "MMMMMMMMM"),
     "insights:run_start": ("MMMMMMMMM", "LDDADDDDA"),
@@ -289,6 +298,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "media:region": ("AAAAAAAAA", "MMMMMMMMM"),
     "media:confirm": ("MMMMMMMMM", "LDDADDDDA"),
     "media:reject": ("MMMMMMMMM", "LDDADDDDA"),
+    "media:link_event": ("MMMMMMMMM", "LDDAADDDA"),
+    "media:unlink_event": ("MMMMMMMMM", "LDDAADDDA"),
     "referendum:index": ("AAAAAAAAA", "AAAAAAAAA"),
     "referendum:results": ("AAAAAAAAA", "AAAAAAAAA"),
     "referendum:export_csv": ("AAAAAAAAA", "AAAAAAAAA"),
