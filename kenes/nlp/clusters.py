@@ -30,6 +30,7 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize as l2_normalize
+from sklearn.utils import murmurhash3_32
 from threadpoolctl import threadpool_limits
 
 from kenes.nlp.text import fold, search_terms
@@ -94,9 +95,12 @@ def term_counts(term_lists: Sequence[list[str]]) -> sparse.csr_matrix:
 
 
 def feature_of(term: str) -> int:
-    """The hashed column of a term (as `term_counts` puts it)."""
-    row = _hasher.transform([[term]])
-    return int(row.indices[0])
+    """The hashed column of a term (as `term_counts` puts it): the signed 32-bit MurmurHash3 of its
+    UTF-8 bytes, seed 0, as sklearn's FeatureHasher computes it, without building a matrix."""
+    h = int(murmurhash3_32(term.encode("utf-8"), seed=0))
+    if h == -(2**31):
+        return (2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES
+    return abs(h) % N_FEATURES
 
 
 def k_candidates(n: int) -> list[int]:

@@ -7,6 +7,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
@@ -123,3 +125,10 @@ def test_summary_skips_near_identical_and_tiny_sentences() -> None:
         ["Пенсии должны расти вместе с ценами. ок!", "ПЕНСИИ ДОЛЖНЫ РАСТИ ВМЕСТЕ С ЦЕНАМИ!!", "Суды нужны."],
         centroid)
     assert summary == ["Пенсии должны расти вместе с ценами."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30))
+def test_feature_of_is_the_hashers_column(term: str) -> None:
+    assert clusters.feature_of(term) == int(clusters._hasher.transform([[term]]).indices[0])
+    assert clusters.term_counts([[term]]).indices.tolist() == [clusters.feature_of(term)]
