@@ -128,3 +128,30 @@ def test_pages_have_no_inline_script_or_foreign_assets(client: Any, draft: Any, 
     for url in re.findall(r'(?:src|href)="(https?:)?//([^"/]+)', html):
         pytest.fail(f"{path} loads an asset from another host: {url}")
     assert not re.search(r"\son[a-z]+=\"", html), f"inline event handler on {path}"
+
+
+TEMPLATE_DIRS = [ROOT / "templates", *sorted((ROOT / "kenes").glob("*/templates"))]
+INLINE_CODE = re.compile(
+    r"<script\b(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>|\son[a-z]+\s*=|\bhx-on|javascript:", re.I
+)
+KNOWN_INLINE = {
+    "insights/report.html": 'onclick="window.print()" is blocked by the CSP: the Print button does nothing '
+    "(requested fix: a data attribute handled in static/js/kenes.js)",
+}
+
+
+def template_params() -> list[Any]:
+    params = []
+    for folder in TEMPLATE_DIRS:
+        for path in sorted(folder.rglob("*.html")):
+            name = str(path.relative_to(folder))
+            marks = [pytest.mark.xfail(strict=False, reason=KNOWN_INLINE[name])] if name in KNOWN_INLINE else []
+            params.append(pytest.param(path, marks=marks, id=name))
+    return params
+
+
+@pytest.mark.parametrize("path", template_params())
+def test_templates_carry_no_inline_script(path: Path) -> None:
+    """script-src 'self': inline <script>, on…= handlers, hx-on and javascript: URLs would not run."""
+    found = INLINE_CODE.findall(path.read_text(encoding="utf-8"))
+    assert not found, f"{path.name}: {found}"
