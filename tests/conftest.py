@@ -29,6 +29,17 @@ def _no_rate_limits(settings: Any, request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts (and leaves) in the default language: the test client leaves the last
+    request's language active in the thread, which would leak into the next test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:
     """Hashing ten passwords a test with PBKDF2 costs seconds; tests need no strong hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
