@@ -14,6 +14,7 @@ from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenes.drafts.models import Article, Version
 from kenes.nlp.pii import mask_name, mask_personal_data
@@ -58,10 +59,11 @@ def query_terms(query: str) -> list[str]:
 
 
 class Kind(models.TextChoices):
-    AMEND = "amend", _("Amend")
-    ADD = "add", _("Add")
-    DELETE = "delete", _("Delete")
-    COMMENT = "comment", _("Comment")
+    # A context of their own: Django's and other apps' "Add"/"Delete" are buttons, these are kinds.
+    AMEND = "amend", pgettext_lazy("proposal kind", "Amendment")
+    ADD = "add", pgettext_lazy("proposal kind", "Addition")
+    DELETE = "delete", pgettext_lazy("proposal kind", "Deletion")
+    COMMENT = "comment", pgettext_lazy("proposal kind", "Comment")
 
 
 class Channel(models.TextChoices):
