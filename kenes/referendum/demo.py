@@ -104,6 +104,6 @@ def load_demo(*, precincts_per_district: int = 8, seed: int = 2026) -> Referendu
     actions.enter_summary_protocol(
         operator=national, commission=central, question=question, figures=published["figures"],
         source=published["source"][:200],
-        explanation="Published preliminary figures: for + against + invalid fall short of those who took part.",
+        explanation="Алдын ала жарияланған көрсеткіштер: «иә», «жоқ» және жарамсыз бюллетеньдердің қосындысы дауыс бергендер санына жетпейді.",
     )
     return referendum

@@ -42,7 +42,7 @@ def test_results_pages_are_public_at_every_level(tree: dict[str, Any], question:
         assert response.status_code == 200, url
     national = client.get(reverse("referendum:results", args=[slug])).content.decode()
     assert 'data-testid="decided-by"' in national
-    assert "Boundaries: Alexander Rodionov, geokz, CC BY 4.0" in national
+    assert "Alexander Rodionov, geokz, CC BY 4.0" in national
     assert national.count("<path ") == 20
     precinct = client.get(reverse("referendum:unit", args=[slug, "101"])).content.decode()
     assert "Атырау, Абай к-сі 1" in precinct
