@@ -11,10 +11,6 @@ from typing import Any
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls a test makes
-# between browser steps are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("KENES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,8 +30,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Playwright's sync API runs an event loop in the test thread; the ORM calls a journey makes
+    between browser steps are still synchronous. Set only while a journey runs, so the variable
+    never leaks into other tests (or their subprocesses) on the same worker."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
 def browser() -> Iterator[Any]:
+    """A browser per journey: Playwright's event loop must not outlive the journey, or the ORM in
+    the next test on the same worker would take itself for async code."""
     if not os.path.exists(CHROMIUM):
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium): browser journeys skipped"
         if os.environ.get("KENES_REQUIRE_BROWSER") == "1":
