@@ -19,17 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kenes.campaign.districts import district_name
 from kenes.regions import region_choices, region_name
-
-LANGS = ("kk", "ru", "en")
-
-
-def pick(obj: object, field: str, language: str) -> str:
-    language = (language or "kk")[:2]
-    for lang in (language, *LANGS):
-        value = getattr(obj, f"{field}_{lang}", "")
-        if value:
-            return str(value)
-    return ""
+from kenes.translated import pick
 
 
 class Level(models.TextChoices):

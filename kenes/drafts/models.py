@@ -10,17 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-LANGS = ("kk", "ru", "en")
-
-
-def pick(obj: object, field: str, language: str) -> str:
-    """The field in `language`, falling back to kk, ru, en (the first non-empty one)."""
-    language = (language or "kk")[:2]
-    for lang in (language, *LANGS):
-        value = getattr(obj, f"{field}_{lang}", "")
-        if value:
-            return str(value)
-    return ""
+from kenes.translated import LANGS, pick
 
 
 class Document(models.Model):
