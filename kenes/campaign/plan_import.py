@@ -12,7 +12,6 @@ import csv
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from kenes.campaign.districts import find_district
 from kenes.campaign.models import Audience, EventFormat, EventType
 from kenes.campaign.themes import all_themes
+from kenes.xlsx import WorkbookError, WorkbookTooLarge, read_first_sheet
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -179,28 +179,13 @@ def _read_csv(data: bytes) -> list[list[Any]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > 20 * MAX_FILE_BYTES:
-            raise ImportFileError(_("the XLSX workbook unpacks to too much data"))
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds of errors on broken files
+        rows = read_first_sheet(data, max_unpacked_bytes=20 * MAX_FILE_BYTES, max_rows=MAX_ROWS + 2)
+    except WorkbookTooLarge as exc:
+        raise ImportFileError(_("the XLSX workbook unpacks to too much data")) from exc
+    except WorkbookError as exc:
         raise ImportFileError(_("the XLSX workbook cannot be read")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
+    return [list(row) for row in rows]
 
 
 def read_table(data: bytes, filename: str = "") -> list[list[Any]]:

@@ -15,10 +15,8 @@ source id, so rerunning the same file is idempotent too.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +30,7 @@ from kenes.nlp.text import normalize
 from kenes.proposals.actions import SubmissionError, create_proposals, prepare_proposal, stored_source_ids
 from kenes.proposals.models import Channel, Kind, Proposal
 from kenes.regions import all_regions
+from kenes.xlsx import WorkbookError, read_first_sheet
 
 FIELDS = ("id", "text", "article", "region", "kind", "created_at", "author", "channel")
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -57,6 +56,7 @@ KIND_WORDS: dict[str, str] = {
 }
 HISTORICAL = {Channel.IMPORT.value, Channel.MEETING.value, Channel.MEDIA.value}
 MAX_CELL = 100_000  # characters; longer cells are refused (the text limit is far lower anyway)
+MAX_XLSX_UNPACKED = 512 * 1024 * 1024  # bytes; larger workbooks (or zip bombs) are refused
 MAX_RECORD_LINES = 200  # a CSV record spanning more physical lines is treated as broken quoting
 DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
                 "%Y-%m-%d", "%d/%m/%Y", "%d/%m/%Y %H:%M")
@@ -216,28 +216,28 @@ def read_jsonl(text: str) -> Iterator[Row]:
 
 
 def read_xlsx(data: bytes) -> Iterator[Row]:
-    from openpyxl import load_workbook
+    """All rows are read (and a broken sheet refused) before the first one is yielded, so a file
+    broken in the middle imports nothing."""
+    try:
+        rows = read_first_sheet(data, max_unpacked_bytes=MAX_XLSX_UNPACKED)
+    except WorkbookError as error:  # WorkbookTooLarge too: its message says so
+        raise ImportFileError(str(error)) from error
+    return _xlsx_records(rows)
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError(f"not a readable XLSX workbook: {error}") from error
-    try:
-        sheet = workbook.worksheets[0]
-        header: list[str] | None = None
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = ["" if v is None else v for v in values]
-            if not any(str(c).strip() for c in cells):
-                continue
-            if header is None:
-                header = [normalize(str(c)) for c in cells]
-                continue
-            if any(isinstance(c, str) and len(c) > MAX_CELL for c in cells):
-                yield RowError(number, f"a cell is longer than {MAX_CELL} characters")
-                continue
-            yield number, dict(zip(header, cells, strict=False))
-    finally:
-        workbook.close()
+
+def _xlsx_records(rows: list[tuple[Any, ...]]) -> Iterator[Row]:
+    header: list[str] | None = None
+    for number, values in enumerate(rows, start=1):
+        cells = ["" if v is None else v for v in values]
+        if not any(str(c).strip() for c in cells):
+            continue
+        if header is None:
+            header = [normalize(str(c)) for c in cells]
+            continue
+        if any(isinstance(c, str) and len(c) > MAX_CELL for c in cells):
+            yield RowError(number, f"a cell is longer than {MAX_CELL} characters")
+            continue
+        yield number, dict(zip(header, cells, strict=False))
 
 
 def read_rows(path: Path, report: ImportReport, *, encoding: str = "auto", delimiter: str = "auto") -> Iterator[Row]:

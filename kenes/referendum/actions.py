@@ -38,6 +38,7 @@ from kenes.referendum.models import (
     TurnoutReport,
 )
 from kenes.regions import all_regions
+from kenes.xlsx import WorkbookError, WorkbookTooLarge, read_first_sheet
 
 DATA_DIR = settings.PACKAGE_DIR / "data" / "referendum"
 CENTRAL_CODE = "kz"
@@ -515,17 +516,13 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        rows = read_first_sheet(data, max_unpacked_bytes=10 * MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS + 2)
+    except WorkbookTooLarge as exc:
+        raise ImportFileError(_("The XLSX file unpacks to too much data.")) from exc
+    except WorkbookError as exc:
         raise ImportFileError(_("The XLSX file cannot be read.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    return [list(row) for row in rows]
 
 
 @transaction.atomic

@@ -75,20 +75,7 @@ def _tmp(tmp_path: Path) -> None:
     _tmp_dir = str(tmp_path)
 
 
-def bomb_case(reader: str) -> Any:
-    marks = []
-    if reader in {"proposals", "referendum"}:
-        marks.append(
-            pytest.mark.xfail(
-                strict=True,
-                reason=f"{reader} XLSX reader unpacks the sheet without checking the declared sizes "
-                "(requested fix: check ZipInfo.file_size totals before openpyxl, as campaign does)",
-            )
-        )
-    return pytest.param(reader, marks=marks, id=reader)
-
-
-@pytest.mark.parametrize("reader", [bomb_case(name) for name in READERS])
+@pytest.mark.parametrize("reader", list(READERS))
 def test_xlsx_zip_bomb_is_refused_before_unpacking(reader: str) -> None:
     read, header = READERS[reader]
     data = xlsx_bomb(header, BOMB_MB)
@@ -103,11 +90,6 @@ def test_xlsx_zip_bomb_is_refused_before_unpacking(reader: str) -> None:
     assert peak < 40 * 1024 * 1024, f"{reader} held {peak // 2**20} MiB while reading a {len(data) // 1024} KiB file"
 
 
-XML_ESCAPES = pytest.mark.xfail(
-    strict=True,
-    reason="a ParseError from the sheet XML escapes the reader (openpyxl parses rows lazily, after the "
-    "try around load_workbook); requested fix: catch XML errors while iterating rows",
-)
 BROKEN_XLSX = [
     "truncated.xlsx",
     "random.xlsx",
@@ -119,10 +101,7 @@ BROKEN_XLSX = [
 
 
 @pytest.mark.parametrize("reader", list(READERS))
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=[XML_ESCAPES] if n == "bad-xml.xlsx" else []) for n in BROKEN_XLSX],
-)
+@pytest.mark.parametrize("name", BROKEN_XLSX)
 def test_broken_xlsx_files_get_a_clear_error(reader: str, name: str) -> None:
     """A sheet that is not well-formed XML, or declares entities (never legitimate in XLSX: the
     billion-laughs attack), is refused with the importer's own error."""
