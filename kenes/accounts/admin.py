@@ -5,7 +5,7 @@ from kenes.accounts.models import User
 
 
 @admin.register(User)
-class KenesUserAdmin(UserAdmin):
+class KenesUserAdmin(UserAdmin[User]):
     list_display = ("username", "email", "role", "region", "is_staff", "is_active")
     list_filter = ("role", "region", "is_staff", "is_active")
     fieldsets = (

@@ -17,5 +17,7 @@ class RegistrationForm(UserCreationForm[User]):
         fields = ("username", "email", "region")
 
     def __init__(self, *args: object, language: str = "kk", **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["region"].choices = [("", "—"), *region_choices(language)]
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [("", "—"), *region_choices(language)]

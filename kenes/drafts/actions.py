@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from kenes.drafts.models import LANGS, Article, Document, Version, VersionKind
+from kenes.drafts.models import Article, Document, Version, VersionKind
 from kenes.nlp.documents import DocumentParseError, ParsedDocument, decode_document, parse_document
+from kenes.translated import LANGS
 
 DEFAULT_MAX_BYTES = 5_000_000
 

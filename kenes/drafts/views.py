@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from kenes.drafts.models import LANGS, Article, Document, Version, can_see_unpublished
+from kenes.drafts.models import Article, Document, Version, can_see_unpublished
 from kenes.nlp.documents import similarity, word_diff, word_set
 from kenes.proposals.models import Proposal
+from kenes.translated import LANGS
 
 MOVED_MIN_SIMILARITY = 0.6
 

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kenes.drafts.actions import DocumentImportError, import_document
-from kenes.drafts.models import LANGS, VersionKind
+from kenes.drafts.models import VersionKind
+from kenes.translated import LANGS
 
 
 def _iso_date(value: str) -> date:
