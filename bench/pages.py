@@ -30,6 +30,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -262,6 +264,36 @@ def concurrent(pages: dict[str, str], clients: int, rounds: int) -> dict[str, An
         server.wait(timeout=30)
 
 
+def ensure_demo(proposals: int, *, reuse: bool, before_reload: Callable[[], None] | None = None) -> float:
+    """Load the draft demo with `proposals` proposals, or reuse it when `reuse` and it is already
+    there; returns the seconds it took. `before_reload` runs before a (re)load."""
+    from django.core.management import call_command
+
+    from kenes.demo.load import DEMO_DOCUMENT
+    from kenes.proposals.models import Proposal
+
+    started = time.perf_counter()
+    loaded = Proposal.objects.filter(version__document__slug=DEMO_DOCUMENT).count()
+    if reuse and loaded == proposals:
+        log(f"Reusing the loaded demo ({loaded} proposals).")
+    else:
+        if before_reload is not None:
+            before_reload()
+        out = StringIO()
+        call_command(
+            "load_demo",
+            "--reset",
+            "--proposals",
+            str(proposals),
+            "--skip-campaign",
+            "--skip-referendum",
+            stdout=out,
+            stderr=StringIO(),
+        )
+        log(out.getvalue().strip())
+    return time.perf_counter() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--proposals", type=int, default=2000)
@@ -282,7 +314,6 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from io import StringIO
 
     from django.conf import settings
     from django.core.management import call_command
@@ -290,27 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     log(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} ({url.split('@')[-1]})")
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    from kenes.demo.load import DEMO_DOCUMENT
-    from kenes.proposals.models import Proposal
-
-    loaded = Proposal.objects.filter(version__document__slug=DEMO_DOCUMENT).count()
-    if args.reuse and loaded == args.proposals:
-        log(f"Reusing the loaded demo ({loaded} proposals).")
-    else:
-        out = StringIO()
-        call_command(
-            "load_demo",
-            "--reset",
-            "--proposals",
-            str(args.proposals),
-            "--skip-campaign",
-            "--skip-referendum",
-            stdout=out,
-            stderr=StringIO(),
-        )
-        log(out.getvalue().strip())
-    load_seconds = time.perf_counter() - started
+    load_seconds = ensure_demo(args.proposals, reuse=args.reuse)
     vacuum_analyze()
     pages = pages_to_measure()
     log(f"Sequential, {args.requests} requests per page:")
@@ -322,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         "requests_per_page": args.requests,
         "sequential": sequential(pages, args.requests),
     }
+    from kenes.proposals.models import Proposal
+
     if hasattr(Proposal.objects.all(), "counts_by_article"):
         result["article_counts"] = article_counts(args.requests)
         log(f"Article counts: {result['article_counts']}")

@@ -21,10 +21,9 @@ import json
 import os
 import sys
 import time
-from io import StringIO
 from typing import Any
 
-from bench.pages import log, percentile, prepare_database, summary, vacuum_analyze
+from bench.pages import ensure_demo, log, percentile, prepare_database, summary, vacuum_analyze
 
 TARGET_P95_MS = 300
 
@@ -156,7 +155,6 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client
 
     from kenes.accounts.models import User
-    from kenes.demo.load import DEMO_DOCUMENT
     from kenes.insights.models import AnalysisRun, ProposalAnalysis, ProposalGroup
     from kenes.proposals.models import Proposal
 
@@ -164,28 +162,14 @@ def main(argv: list[str] | None = None) -> int:
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     log(f"Database: {database} ({url.split('@')[-1]})")
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    loaded = Proposal.objects.filter(version__document__slug=DEMO_DOCUMENT).count()
-    if args.reuse and loaded == args.proposals:
-        log(f"Reusing the loaded demo ({loaded} proposals).")
-    else:
+
+    def forget_analyses() -> None:
         log(f"Loading the demo with {args.proposals} proposals …")
         ProposalAnalysis.objects.all().delete()
         ProposalGroup.objects.all().delete()
         AnalysisRun.objects.all().delete()
-        out = StringIO()
-        call_command(
-            "load_demo",
-            "--reset",
-            "--proposals",
-            str(args.proposals),
-            "--skip-campaign",
-            "--skip-referendum",
-            stdout=out,
-            stderr=StringIO(),
-        )
-        log(out.getvalue().strip())
-    load_seconds = time.perf_counter() - started
+
+    load_seconds = ensure_demo(args.proposals, reuse=args.reuse, before_reload=forget_analyses)
     current = AnalysisRun.objects.current()
     if args.reuse_analysis and current is not None and current.analysed == Proposal.objects.count():
         log(f"Reusing the published analysis #{current.pk}.")
