@@ -27,11 +27,11 @@ demo: install
 	KENES_DEBUG=1 $(KENES) migrate --noinput -v 0
 	KENES_DEBUG=1 $(KENES) load_demo
 	@echo ""
-	@echo "Kenes is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "Kenes is running at http://$(HOST):$(PORT)/ with a task worker beside it (Ctrl+C stops both)"
 	@echo "Demo logins (password kenes-demo): admin, moderator, analyst, coordinator (national),"
 	@echo "  coordinator_atyrau, commission, operator, operator_atyrau, operator_atyrau_2, citizen"
 	@echo ""
-	KENES_DEBUG=1 $(KENES) runserver $(HOST):$(PORT)
+	KENES=$(KENES) scripts/demo-serve $(HOST):$(PORT)
 
 test: install
 	scripts/run-tests
