@@ -4,6 +4,7 @@ corrections (each recorded and reversible), answers for whole groups, group assi
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import threading
 from collections import Counter, defaultdict
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 from django.urls import reverse
@@ -67,12 +68,30 @@ def current_run() -> AnalysisRun | None:
 # ---------------------------------------------------------------- runs
 
 
+def stale_after() -> timedelta:
+    """How long a running run may go without a heartbeat before it is taken for dead:
+    `KENES_ANALYSIS_STALE_SECONDS` from the environment (or settings), else STALE_AFTER. Keep it
+    well above HEARTBEAT_SECONDS: a shorter one would interrupt runs that are alive."""
+    value = os.environ.get("KENES_ANALYSIS_STALE_SECONDS", "").strip()
+    if not value:
+        return STALE_AFTER
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"KENES_ANALYSIS_STALE_SECONDS must be a number of seconds, not {value!r}") from None
+    if not seconds > 0:
+        raise ImproperlyConfigured("KENES_ANALYSIS_STALE_SECONDS must be more than 0")
+    return timedelta(seconds=seconds)
+
+
 def recover_stale_runs(*, now: datetime | None = None) -> list[AnalysisRun]:
-    """Runs whose worker stopped (no heartbeat for STALE_AFTER) are marked interrupted and their
-    half-written results removed. Returns them."""
+    """Runs whose worker stopped (no heartbeat for `stale_after()`) are marked interrupted, their
+    half-written results removed and their queue entries marked failed. Returns them."""
+    from kenes.insights.tasks import abandon_task
+
     now = now or timezone.now()
-    stale = list(AnalysisRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER))
-    for run in stale:
+    recovered = []
+    for run in list(AnalysisRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - stale_after())):
         updated = AnalysisRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, heartbeat_at=run.heartbeat_at).update(
             status=RunStatus.INTERRUPTED,
             finished_at=now,
@@ -80,7 +99,9 @@ def recover_stale_runs(*, now: datetime | None = None) -> list[AnalysisRun]:
         )
         if updated:
             discard_results(run)
-    return stale
+            abandon_task(run.task_id)
+            recovered.append(run)
+    return recovered
 
 
 def discard_results(run: AnalysisRun) -> None:
@@ -460,6 +481,11 @@ def analyse(run: AnalysisRun) -> dict[str, Any]:
             summary = {"proposals": 0}
         index.save(buffer)
         AnalysisState.objects.create(run=run, dedup=buffer.read_bytes())
+    carried = None
+    if run.kind == RunKind.FULL and run.based_on_id is not None:  # analysts' group corrections of the published run
+        from kenes.insights.carry import carry_corrections  # here: carry.py uses this module
+
+        carried = carry_corrections(run, run.based_on).as_summary()
     last_id = max(export.ids, default=base.last_proposal_id if base is not None else 0)
     live = ProposalGroup.objects.filter(run=run).live()
     return {
@@ -472,6 +498,7 @@ def analyse(run: AnalysisRun) -> dict[str, Any]:
             "skipped": errors[:20],
             "languages": summary.get("languages", {}),
             "timings_seconds": summary.get("timings_seconds", {}),
+            "carried": carried,
         },
     }
 
