@@ -124,68 +124,155 @@ def data_version(run: AnalysisRun | None) -> str:
     return f"{run.pk if run else 0}:{last_proposal}:{last_change}:{last_correction}"
 
 
-def public_stats(language: str) -> dict[str, Any]:
-    """Everything the public accountability page shows. The figures are computed at most once a minute
-    (PUBLIC_CACHE_SECONDS) whatever the traffic; the page says when they were computed."""
-    run = AnalysisRun.objects.current()
-    key = f"insights:public:{language}:{run.pk if run else 0}"
-    data = cache.get(key)
-    if data is not None:
-        return data  # type: ignore[no-any-return]
+# ---------------------------------------------------------------- the public page
+#
+# The figures are counted once for every language (labels are put on per request) and kept in the
+# cache without an expiry date. A request that finds them older than PUBLIC_CACHE_SECONDS takes a
+# short lock and counts again; while it does, every other request (and process, with a shared cache)
+# is served the figures it finds. Only when there are no figures at all does a request count
+# without the lock. Counting is a handful of grouped queries that PostgreSQL answers from indexes
+# (`proposal_public_figures`, `insights_analysis_theme`), so even that request stays fast.
+
+PUBLIC_KEEP_SECONDS = 24 * 3600
+PUBLIC_LOCK_SECONDS = 30
+
+
+def public_cache_key(run: AnalysisRun | None) -> str:
+    return f"insights:public-figures:{run.pk if run else 0}"
+
+
+def public_figures(run: AnalysisRun | None) -> dict[str, Any]:
+    """The public page's figures (see `compute_public_figures`), at most PUBLIC_CACHE_SECONDS old
+    unless another request is counting them right now."""
+    key = public_cache_key(run)
+    figures = cache.get(key)
+    if figures is not None and (timezone.now() - figures["computed_at"]).total_seconds() < PUBLIC_CACHE_SECONDS:
+        return figures  # type: ignore[no-any-return]
+    lock = f"{key}:lock"
+    locked = cache.add(lock, 1, PUBLIC_LOCK_SECONDS)
+    if not locked and figures is not None:
+        return figures  # type: ignore[no-any-return]  # stale for a moment: someone is counting
+    try:
+        figures = compute_public_figures(run)
+        cache.set(key, figures, PUBLIC_KEEP_SECONDS)
+    finally:
+        if locked:
+            cache.delete(lock)
+    return figures  # type: ignore[no-any-return]
+
+
+def tally(rows: Any) -> dict[Any, dict[str, int]]:
+    """(key, status, n) rows as {key: {status: n}}."""
+    out: dict[Any, dict[str, int]] = defaultdict(dict)
+    for key, status, n in rows:
+        out[key][status] = out[key].get(status, 0) + n
+    return dict(out)
+
+
+def compute_public_figures(run: AnalysisRun | None) -> dict[str, Any]:
+    """Public (not hidden) proposals counted by status, and by status within each channel, region,
+    article, day and (first) theme of the published analysis. Language-neutral: keys only."""
     public = Proposal.objects.public()
-    statuses = status_counts(public)
-    total = sum(statuses.values())
-    data = {
-        "total": total,
-        "statuses": [(status, Status(status).label, n) for status, n in statuses.items()],
-        "answered": sum(statuses[s] for s in ANSWER_STATUSES),
-        "channels": count_by(public, "channel", labels=channel_labels()),
-        "regions": count_by(public, "region", labels=region_labels(language)),
-        "articles": public_articles(language),
-        "themes": count_by(
-            ProposalAnalysis.objects.filter(run=run, proposal__is_hidden=False),
-            "theme",
-            status_field="proposal__status",
-        )
+
+    def by(*fields: Any, queryset: Any = public) -> dict[Any, dict[str, int]]:
+        return tally(queryset.values_list(*fields).annotate(n=Count("*")).order_by())
+
+    channels = by("channel", "status")
+    articles = by("article_id", "status")
+    articles.pop(None, None)
+    statuses: dict[str, int] = defaultdict(int)
+    for counts in channels.values():
+        for status, n in counts.items():
+            statuses[status] += n
+    themes = (
+        by("theme", "proposal__status", queryset=ProposalAnalysis.objects.filter(run=run, proposal__is_hidden=False))
         if run
-        else [],
-        "days": by_day(public),
-        "computed_at": timezone.now(),
+        else {}
+    )
+    days = tally(
+        public.annotate(day=TruncDate("created_at")).values_list("day", "status").annotate(n=Count("*")).order_by()
+    )
+    info = {
+        a.pk: {
+            "pk": a.pk,
+            "label": a.label,
+            "url": a.get_absolute_url(),
+            "version": a.version_id,
+            "number": a.number,
+            "titles": {lang: a.title(lang) for lang in ("kk", "ru", "en")},
+        }
+        for a in Article.objects.filter(pk__in=list(articles)).select_related("version__document")
     }
-    cache.set(key, data, PUBLIC_CACHE_SECONDS)
-    return data
+    return {
+        "computed_at": timezone.now(),
+        "statuses": {status: statuses.get(status, 0) for status in STATUS_ORDER},
+        "channels": channels,
+        "regions": by("region", "status"),
+        "articles": [
+            (info[pk], articles[pk])
+            for pk in sorted(info, key=lambda pk: (info[pk]["version"], info[pk]["number"], pk))
+        ],
+        "themes": themes,
+        "days": days,
+    }
 
 
-def public_articles(language: str) -> list[dict[str, Any]]:
-    """Each article of the versions proposals were made on: how many proposals, how they were
-    decided, and a link to read it."""
-    rows = (
-        Proposal.objects.public()
-        .exclude(article=None)
-        .values("article")
-        .annotate(n=Count("pk"), **{str(status): Count("pk", filter=Q(status=status)) for status in STATUS_ORDER})
-        .order_by()
-    )
-    counts = {row["article"]: row for row in rows}
-    articles = (
-        Article.objects.filter(pk__in=list(counts)).select_related("version__document").order_by("version_id", "number")
-    )
-    top = max((row["n"] for row in counts.values()), default=0)
-    out = []
-    for article in articles:
-        row = counts[article.pk]
-        out.append(
+def answered_in(counts: dict[str, int]) -> int:
+    return sum(counts.get(status, 0) for status in ANSWER_STATUSES)
+
+
+def tallied_bars(tallies: dict[Any, dict[str, int]], labels: dict[Any, str] | None = None) -> list[Bar]:
+    """Bars of `tally` rows, largest first (as `count_by`)."""
+    rows = [
+        Bar(
+            key="" if key is None else str(key),
+            label=(labels or {}).get(key, str(key) if key not in (None, "") else "—"),
+            value=sum(counts.values()),
+            answered=answered_in(counts),
+        )
+        for key, counts in tallies.items()
+    ]
+    return bars(sorted(rows, key=lambda bar: (-bar.value, bar.key)))
+
+
+def public_stats(language: str) -> dict[str, Any]:
+    """Everything the public accountability page shows, in a language. The figures are at most about
+    a minute old (`public_figures`); the page says when they were counted."""
+    figures = public_figures(AnalysisRun.objects.current())
+    statuses = figures["statuses"]
+    top = max((sum(counts.values()) for _info, counts in figures["articles"]), default=0)
+    articles = []
+    for info, counts in figures["articles"]:
+        total = sum(counts.values())
+        answered = answered_in(counts)
+        articles.append(
             {
-                "article": article,
-                "title": article.title(language),
-                "total": row["n"],
-                "percent": round(100 * row["n"] / top, 1) if top else 0,
-                "statuses": {status: row[status] for status in STATUS_ORDER},
-                "answered": sum(row[s] for s in ANSWER_STATUSES),
-                "unanswered": row["n"] - sum(row[s] for s in ANSWER_STATUSES),
+                **info,
+                "title": info["titles"].get(language) or info["titles"]["kk"],
+                "total": total,
+                "percent": round(100 * total / top, 1) if top else 0,
+                "statuses": {status: counts.get(status, 0) for status in STATUS_ORDER},
+                "answered": answered,
+                "unanswered": total - answered,
             }
         )
-    return out
+    days = bars(
+        [
+            Bar(key=str(day), label=str(day), value=sum(counts.values()), answered=answered_in(counts))
+            for day, counts in sorted(figures["days"].items())
+        ]
+    )
+    return {
+        "total": sum(statuses.values()),
+        "statuses": [(status, Status(status).label, n) for status, n in statuses.items()],
+        "answered": sum(statuses[s] for s in ANSWER_STATUSES),
+        "channels": tallied_bars(figures["channels"], channel_labels()),
+        "regions": tallied_bars(figures["regions"], region_labels(language)),
+        "articles": articles,
+        "themes": tallied_bars(figures["themes"], theme_labels(language)),
+        "days": days,
+        "computed_at": figures["computed_at"],
+    }
 
 
 def progress(run: AnalysisRun | None, language: str) -> dict[str, Any]:
