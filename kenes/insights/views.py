@@ -53,6 +53,7 @@ from kenes.regions import REGION_SLUGS, region_name
 PAGE_SIZE = 50
 MEMBERS_PAGE = 50
 SEARCH_LIMIT = 5000
+MAX_SPLIT = 10_000  # proposals chosen at once to split off a group
 
 View = Callable[..., HttpResponse]
 
@@ -191,24 +192,50 @@ def workspace(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, template, context)
 
 
+def cursor(request: HttpRequest, name: str) -> int | None:
+    """A proposal id given as a page cursor (`?after=`, `?before=`); anything else is no cursor."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def keyset_page(
+    members: QuerySet[ProposalAnalysis], *, after: int | None, before: int | None, size: int
+) -> tuple[list[ProposalAnalysis], int | None, int | None]:
+    """One page of a group's members in proposal order, found from the (run, group, proposal) index
+    whatever its position: (rows, `before` cursor of the previous page or None, `after` cursor of the
+    next page or None). At most two queries."""
+    if before is not None:
+        rows = list(members.filter(proposal_id__lt=before).order_by("-proposal_id")[: size + 1])
+        previous = rows[size - 1].proposal_id if len(rows) > size else None
+        rows = rows[:size][::-1]
+        last = rows[-1].proposal_id if rows else before - 1
+        following = last if members.filter(proposal_id__gt=last).exists() else None
+        return rows, previous, following
+    later = members.filter(proposal_id__gt=after) if after is not None else members
+    rows = list(later.order_by("proposal_id")[: size + 1])
+    following = rows[size - 1].proposal_id if len(rows) > size else None
+    rows = rows[:size]
+    previous = None
+    if after is not None:
+        first = rows[0].proposal_id if rows else after + 1
+        previous = first if members.filter(proposal_id__lt=first).exists() else None
+    return rows, previous, following
+
+
 @require_GET
 @analyst_required
 def group_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     group = get_group_for_user(request.user, pk)
-    try:
-        page = max(1, min(1000, int(request.GET.get("page", "1"))))
-    except ValueError:
-        page = 1
-    members = list(
-        ProposalAnalysis.objects.filter(group=group)
-        .select_related("proposal__article")
-        .order_by("proposal_id")[(page - 1) * MEMBERS_PAGE : page * MEMBERS_PAGE + 1]
+    members = ProposalAnalysis.objects.filter(run=group.run_id, group=group).select_related("proposal")
+    page, previous, following = keyset_page(
+        members.defer("proposal__search_text"),
+        after=cursor(request, "after"),
+        before=cursor(request, "before"),
+        size=MEMBERS_PAGE,
     )
-    has_next = len(members) > MEMBERS_PAGE
-    members = members[:MEMBERS_PAGE]
     base = group.representative_text
     rows = []
-    for analysis in members:
+    for analysis in page:
         proposal = analysis.proposal
         diff, changed = word_diff(base, proposal.text) if group.kind == "form_letter" else ("", 0)
         rows.append({"analysis": analysis, "proposal": proposal, "diff": diff, "changed": changed})
@@ -216,8 +243,8 @@ def group_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     context = {
         "group": group,
         "rows": rows,
-        "page": page,
-        "has_next": has_next,
+        "previous": previous,
+        "next": following,
         "answered": answered,
         "total": total,
         "timeline": stats.timeline(group),
@@ -302,7 +329,15 @@ def group_merge(request: HttpRequest, pk: int) -> HttpResponseRedirect:
 @analyst_required
 def group_split(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     group = get_group_for_user(request.user, pk)
-    ids = list(ProposalAnalysis.objects.filter(group=group).values_list("proposal_id", flat=True)[:10_000])
+    # The chosen proposals that are members (whatever page they were chosen on), not every member.
+    chosen = {
+        int(v) for v in request.POST.getlist("members")[:MAX_SPLIT] if v.isascii() and v.isdigit() and len(v) <= 18
+    }
+    ids = list(
+        ProposalAnalysis.objects.filter(run=group.run_id, group=group, proposal_id__in=chosen).values_list(
+            "proposal_id", flat=True
+        )
+    )
     form = SplitForm(request.POST, member_ids=ids)
     if not form.is_valid():
         messages.error(request, _("Choose the proposals to move into the new group."))

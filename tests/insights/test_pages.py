@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kenes.insights.models import AnswerTemplate, Correction, ProposalAnalysis, ProposalGroup
-from kenes.proposals.models import Proposal
+from kenes.insights.models import AnswerTemplate, Correction, CorrectionKind, ProposalAnalysis, ProposalGroup
+from kenes.proposals.models import ANSWER_STATUSES, Proposal, Status, generate_receipt_code
 
 
 def biggest(run: Any, kind: str = "form_letter") -> ProposalGroup:
@@ -192,3 +196,116 @@ def test_pages_do_not_query_per_row(analyst_client: Any, run: Any, django_assert
     for url in urls:
         with django_assert_max_num_queries(16):
             assert analyst_client.get(url).status_code == 200
+
+
+def grow(run: Any, group: ProposalGroup, users: dict[str, Any], n: int = 40) -> None:
+    """More of everything every workspace page lists: proposals in the group, on its article, theme
+    and region (some answered, some hidden), groups, corrections, answer templates."""
+    member = ProposalAnalysis.objects.filter(run=run, group=group).exclude(article_number=None).first()
+    assert member is not None
+    source = member.proposal
+    statuses = [Status.NEW, *ANSWER_STATUSES]
+    proposals = Proposal.objects.bulk_create(
+        Proposal(
+            version_id=source.version_id,
+            article_id=source.article_id,
+            text=f"{source.text} {i}",
+            region="almaty",
+            channel=source.channel,
+            receipt_code=generate_receipt_code(),
+            status=statuses[i % len(statuses)],
+            is_hidden=i % 13 == 0,
+            created_at=source.created_at + timedelta(days=i % 7, minutes=i),
+        )
+        for i in range(n)
+    )
+    ProposalAnalysis.objects.bulk_create(
+        ProposalAnalysis(
+            run=run,
+            proposal=p,
+            group=group,
+            language=member.language,
+            themes=member.themes,
+            theme=member.theme,
+            articles=member.articles,
+            article_number=member.article_number,
+        )
+        for p in proposals
+    )
+    ProposalGroup.objects.filter(pk=group.pk).update(size=group.size + n)
+    for i in range(n):
+        ProposalGroup.objects.create(
+            run=run,
+            kind="form_letter",
+            key=f"grown-{i}",
+            label=f"бап {i}",
+            size=1,
+            regions={"almaty": 1},
+            assigned_to=users["analyst"] if i % 2 else None,
+        )
+    Correction.objects.bulk_create(
+        Correction(
+            kind=CorrectionKind.THEMES,
+            run=run,
+            proposal=source,
+            group=group,
+            user=users["analyst"],
+            before={"themes": []},
+            after={"themes": ["labour"]},
+        )
+        for _ in range(n)
+    )
+    AnswerTemplate.objects.bulk_create(
+        AnswerTemplate(title=f"t{i}", status="noted", text_kk="Назарға алынды.", text_ru="Принято к сведению.")
+        for i in range(n)
+    )
+
+
+def query_count(client: Any, url: str, *, warm: bool) -> int:
+    """Queries of one request, with the cached figures (`warm`) or without any."""
+    cache.clear()
+    if warm:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_query_counts_do_not_grow_with_rows(analyst_client: Any, run: Any, users: dict[str, Any]) -> None:
+    """Every workspace page and the public page, before and after many more rows: the same number of
+    queries, cold (figures counted) and warm (figures cached)."""
+    group = biggest(run)
+    member = ProposalAnalysis.objects.filter(run=run, group=group).exclude(article_number=None).first()
+    first_member = ProposalAnalysis.objects.filter(run=run, group=group).order_by("proposal_id").first()
+    workspace = reverse("insights:workspace")
+    group_url = reverse("insights:group", args=[group.pk])
+    urls = [
+        workspace,
+        workspace + "?kind=form_letter",
+        workspace + "?open=on&region=almaty&assigned=none",
+        workspace + "?q=бап",
+        workspace + "?page=2",
+        group_url,
+        group_url + f"?after={first_member.proposal_id}",
+        group_url + f"?before={first_member.proposal_id + 10**6}",
+        reverse("insights:group", args=[biggest(run, "cluster").pk]),
+        reverse("insights:proposal", args=[member.proposal_id]),
+        reverse("insights:browse"),
+        reverse("insights:article", args=[member.article_number]),
+        reverse("insights:article", args=[member.article_number]) + "?q=бап",
+        reverse("insights:theme", args=[member.theme]),
+        reverse("insights:theme", args=[member.theme]) + "?q=бап",
+        reverse("insights:region", args=["almaty"]),
+        reverse("insights:region", args=["almaty"]) + "?q=бап",
+        reverse("insights:runs"),
+        reverse("insights:corrections"),
+        reverse("insights:templates"),
+        reverse("insights:report"),
+        reverse("insights:public"),
+    ]
+    before = {(url, warm): query_count(analyst_client, url, warm=warm) for url in urls for warm in (False, True)}
+    grow(run, group, users)
+    after = {(url, warm): query_count(analyst_client, url, warm=warm) for url in urls for warm in (False, True)}
+    assert after == before
+    assert max(before.values()) <= 20
