@@ -3,18 +3,29 @@ PostgreSQL and the demo's proposals, many concurrent clients, bounded in time an
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kenes_load \\
         python -m bench.load [--proposals 100000] [--clients 50] [--duration 60] [--max-requests 100000]
-                             [--workers 5] [--threads 1] [--reuse] [--prepare-only]
+                             [--workers N] [--threads 1] [--client-processes 2] [--think-ms 0]
+                             [--reuse] [--prepare-only]
 
 - The database name must contain "load" or "bench" (it is created when missing). The demo is
   loaded with `kenes load_demo --reset --proposals N` unless --reuse finds that many already.
 - The server runs with rate limits off (every client comes from 127.0.0.1) and a shared cache.
+- The clients are threads spread over --client-processes processes (default: one per core), so
+  that the load generator's own GIL queueing is not counted as server latency.
 - Each client thread loops over a weighted mix until --duration seconds or --max-requests in all:
   list, search (kk and ru), article, proposal detail and receipt pages, API list and search,
   submissions through the API (each client has its own token) and supports through the web form
   (each client is logged in with its own account). `/health/` is requested in the same mix as
   the in-run baseline.
+- The gated figure is the closed loop (no pause between a client's requests). --think-ms N runs a
+  second, differently labelled scenario ("think_ms" in the output): each client pauses N ms
+  (uniformly 0.5 N to 1.5 N) between requests, like a person reading.
 - Afterwards: every submission that got a receipt must be in the database with that receipt code,
   and `kenes verify-log` must pass.
+- Where the CPU went in the measured window: the server (gunicorn master and workers, recycled
+  workers included), the PostgreSQL backends of the load database, the client processes, and the
+  whole machine (other users of a shared machine show up as "other"). Server-side time per kind
+  comes from gunicorn's access log (%(D)s, the same clock as %(M)s in microseconds), next to the
+  client-side figures.
 
 Prints one JSON object on stdout (rps, p50/p95/p99 per kind, errors, checks); progress on stderr.
 Traffic goes to 127.0.0.1 only; the server is stopped at the end, whatever happens.
@@ -30,6 +41,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -143,12 +155,29 @@ def targets() -> dict[str, Any]:
     return {"codes": codes, "articles": articles, "base": f"/draft/{DEMO_DOCUMENT}/{DEMO_VERSION}"}
 
 
-def start_server(port: int, workers: int, threads: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+ACCESS_LOG_FORMAT = "%({x-bench-kind}i)s %(s)s %(D)s"  # kind, status, request time in microseconds
+
+
+def server_config(env: dict[str, str]) -> dict[str, Any]:
+    """Workers, threads and worker class as deploy/gunicorn.conf.py resolves them in `env`."""
+    import runpy
+
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {"workers": int(conf["workers"]), "threads": int(conf["threads"]), "worker_class": conf["worker_class"]}
+
+
+def start_server(port: int, env: dict[str, str], access_log: str) -> subprocess.Popen[bytes]:
+    """gunicorn with deploy/gunicorn.conf.py; workers and threads from env (KENES_WEB_*)."""
     server_env = {
         **env,
         "KENES_BIND": f"{HOST}:{port}",
-        "KENES_WEB_WORKERS": str(workers),
-        "KENES_WEB_THREADS": str(threads),
         "KENES_ACCESS_LOG": "",
         "KENES_RATELIMIT_ENABLED": "0",
         "KENES_CONN_MAX_AGE": "60",
@@ -163,7 +192,9 @@ def start_server(port: int, workers: int, threads: int, env: dict[str, str]) -> 
             "-c",
             "deploy/gunicorn.conf.py",
             "--access-logfile",
-            "/dev/null",
+            access_log,
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
             "kenes.wsgi:application",
         ],
         cwd=ROOT,
@@ -180,6 +211,113 @@ def start_server(port: int, workers: int, threads: int, env: dict[str, str]) -> 
         time.sleep(0.2)
     server.terminate()
     raise SystemExit("gunicorn did not answer /health/ within 30 s")
+
+
+# ------------------------------------------------------------------ CPU accounting (Linux /proc)
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def proc_cpu(pid: int, children: bool = False) -> float:
+    """CPU seconds (user + system) of a process; with `children`, plus its waited-for children
+    (a recycled gunicorn worker is counted in the master's once it has been reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # fields[0] is the state (field 3); utime, stime, cutime, cstime are fields 14-17.
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLOCK_TICKS
+
+
+def child_pids(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def server_cpu(master: int) -> float:
+    return proc_cpu(master, children=True) + sum(proc_cpu(worker) for worker in child_pids(master))
+
+
+def postgres_backends() -> dict[int, str]:
+    """The PostgreSQL backends serving the load database (pid -> backend type), and the server's
+    own background processes (WAL writer, checkpointer …, shared with any other database)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, backend_type FROM pg_stat_activity WHERE datname = current_database()"
+            " OR datname IS NULL AND backend_type NOT IN ('client backend')"
+        )
+        return {pid: kind for pid, kind in cursor.fetchall() if pid != connection.connection.info.backend_pid}
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    total = sum(values[:8])  # without guest time, already counted in user
+    return (total - idle) / CLOCK_TICKS, total / CLOCK_TICKS
+
+
+@dataclass
+class CpuSnapshot:
+    server: float
+    postgres: dict[int, float]
+    machine_busy: float
+    machine_total: float
+
+    @classmethod
+    def take(cls, master: int, backends: dict[int, str]) -> CpuSnapshot:
+        busy, total = machine_cpu()
+        return cls(server_cpu(master), {pid: proc_cpu(pid) for pid in backends}, busy, total)
+
+
+def cpu_split(start: CpuSnapshot, end: CpuSnapshot, client_seconds: float, requests: int) -> dict[str, Any]:
+    """CPU seconds in the measured window, by consumer, and per request in milliseconds."""
+    postgres = sum(max(0.0, seconds - start.postgres.get(pid, 0.0)) for pid, seconds in end.postgres.items())
+    server = end.server - start.server
+    busy = end.machine_busy - start.machine_busy
+    wall = end.machine_total - start.machine_total
+    other = max(0.0, busy - server - postgres - client_seconds)
+    split = {"server": server, "postgres": postgres, "client": client_seconds, "other": other}
+    return {
+        "seconds": {name: round(value, 1) for name, value in split.items()},
+        "ms_per_request": {
+            name: round(value * 1000 / requests, 2) if requests else None for name, value in split.items()
+        },
+        "machine_busy_fraction": round(busy / wall, 2) if wall else None,
+        "cores": os.cpu_count(),
+    }
+
+
+def server_times(access_log: str) -> dict[str, list[float]]:
+    """Server-side request time (seconds) per kind from gunicorn's access log; requests without
+    the bench's kind header (warm-up, logins) are left out."""
+    times: dict[str, list[float]] = {}
+    with open(access_log, encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) != 3 or parts[0] == "-":
+                continue
+            times.setdefault(parts[0], []).append(int(parts[2]) / 1_000_000)
+    return times
+
+
+# ------------------------------------------------------------------ clients
 
 
 @dataclass
@@ -199,13 +337,24 @@ class Results:
                 if len(self.samples) < 10:
                     self.samples.append(f"{kind}: {detail}")
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"times": self.times, "errors": self.errors, "samples": self.samples, "receipts": self.receipts}
+
+    def merge(self, other: dict[str, Any]) -> None:
+        for kind, times in other["times"].items():
+            self.times.setdefault(kind, []).extend(times)
+        for kind, count in other["errors"].items():
+            self.errors[kind] = self.errors.get(kind, 0) + count
+        self.samples.extend(other["samples"][: max(0, 10 - len(self.samples))])
+        self.receipts.extend(other["receipts"])
+
 
 class Session:
     """A keep-alive HTTP/1.1 connection with cookies, like one browser tab."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, cookies: dict[str, str] | None = None) -> None:
         self.port = port
-        self.cookies: dict[str, str] = {}
+        self.cookies: dict[str, str] = dict(cookies or {})
         self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
 
     def request(
@@ -254,6 +403,7 @@ def client_loop(
     results: Results,
     deadline: float,
     budget: list[int],
+    think_ms: float = 0.0,
 ) -> None:
     rng = random.Random(n)
     kinds = [kind for kind, _w in MIX]
@@ -265,9 +415,14 @@ def client_loop(
             if budget[0] <= 0:
                 return
             budget[0] -= 1
+        if think_ms > 0:
+            time.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
+            if time.monotonic() >= deadline:
+                return
         kind = rng.choices(kinds, weights)[0]
         code = rng.choice(data["codes"])
         article_id, number = rng.choice(data["articles"])
+        expect: tuple[int, ...]
         method, body, headers, expect = "GET", None, {}, (200,)
         if kind == "list":
             path = rng.choice(["/proposals/", f"/proposals/?page={rng.randint(2, 20)}", "/ru/proposals/?region=almaty"])
@@ -287,7 +442,7 @@ def client_loop(
             path = "/api/v1/proposals?limit=20&q=" + rng.choice(SEARCH_RU + SEARCH_KK)
         elif kind == "submit":
             sent += 1
-            method, path, headers, expect = "POST", "/api/v1/proposals", api_headers, (200, 201)
+            method, path, headers, expect = "POST", "/api/v1/proposals", dict(api_headers), (200, 201)
             body = json.dumps(
                 {
                     "text": f"Жүктеме сынағы: {n}-клиенттің {sent}-ұсынысы. {number}-бапты нақтылауды ұсынамын.",
@@ -307,6 +462,7 @@ def client_loop(
             body = b""
         else:
             path = "/health/"
+        headers["X-Bench-Kind"] = kind  # for the server-side times in the access log
         started = time.perf_counter()
         try:
             status, payload, _h = session.request(method, path, body, headers)
@@ -321,6 +477,95 @@ def client_loop(
             receipt = json.loads(payload).get("receipt_code")
             with results.lock:
                 results.receipts.append(receipt)
+
+
+def client_process(
+    port: int,
+    clients: list[tuple[int, dict[str, str], dict[str, str]]],
+    data: dict[str, Any],
+    budget: int,
+    think_ms: float,
+    duration: float,
+    ready: Any,
+    start: Any,
+    out: Any,
+) -> None:
+    """One load-generator process: a thread per client (number, account, cookies); waits for the
+    common start, runs until the deadline and sends back its results and CPU seconds."""
+    sessions = [Session(port, cookies) for _n, _client, cookies in clients]
+    results = Results()
+    shared_budget = [budget]
+    ready.wait()  # every process is up
+    start.wait()
+    cpu_started = time.process_time()
+    deadline = time.monotonic() + duration
+    threads = [
+        threading.Thread(
+            target=client_loop,
+            args=(n, sessions[i], client, data, results, deadline, shared_budget, think_ms),
+            daemon=True,
+        )
+        for i, (n, client, _cookies) in enumerate(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=duration + 120)
+    out.send({**results.as_dict(), "cpu_seconds": time.process_time() - cpu_started})
+    out.close()
+
+
+def run_clients(
+    port: int,
+    clients: list[dict[str, str]],
+    cookies: list[dict[str, str]],
+    data: dict[str, Any],
+    processes: int,
+    max_requests: int,
+    think_ms: float,
+    duration: float,
+    on_start: Any,
+) -> tuple[Results, float, float]:
+    """Spread the clients over `processes` forked processes; returns the merged results, the
+    wall time of the load and the client processes' CPU seconds."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    processes = max(1, min(processes, len(clients)))
+    ready = context.Barrier(processes + 1)
+    start = context.Barrier(processes + 1)
+    pipes = []
+    workers = []
+    for index in range(processes):
+        mine = [(n, clients[n], cookies[n]) for n in range(index, len(clients), processes)]
+        share = max_requests // processes + (1 if index < max_requests % processes else 0)
+        receiver, sender = context.Pipe(duplex=False)
+        worker = context.Process(
+            target=client_process,
+            args=(port, mine, data, share, think_ms, duration, ready, start, sender),
+            daemon=True,
+        )
+        worker.start()
+        sender.close()
+        pipes.append(receiver)
+        workers.append(worker)
+    ready.wait(timeout=60)
+    on_start()
+    started = time.perf_counter()
+    start.wait(timeout=60)
+    results = Results()
+    cpu = 0.0
+    for receiver in pipes:
+        if receiver.poll(duration + 180):
+            part = receiver.recv()
+            cpu += part.pop("cpu_seconds")
+            results.merge(part)
+        else:
+            results.errors["client_process"] = results.errors.get("client_process", 0) + 1
+    wall = time.perf_counter() - started
+    for worker in workers:
+        worker.join(timeout=10)
+    return results, wall, cpu
 
 
 def warm_up(port: int, data: dict[str, Any], workers: int) -> None:
@@ -343,7 +588,7 @@ def warm_up(port: int, data: dict[str, Any], workers: int) -> None:
             session.request("GET", path)
 
 
-def summarise(times: list[float]) -> dict[str, float]:
+def summarise(times: list[float]) -> dict[str, Any]:
     return {
         "count": len(times),
         "p50_ms": round(percentile(times, 0.50) * 1000, 1),
@@ -358,7 +603,7 @@ def check_receipts(receipts: list[str]) -> dict[str, Any]:
 
     from kenes.proposals.models import Proposal
 
-    stored = set()
+    stored: set[str] = set()
     for start in range(0, len(receipts), 1000):
         chunk = receipts[start : start + 1000]
         stored.update(Proposal.objects.filter(receipt_code__in=chunk).values_list("receipt_code", flat=True))
@@ -384,11 +629,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (at most 600)")
     parser.add_argument("--max-requests", type=int, default=100_000, help="stop after this many requests in all")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: gunicorn.conf.py's)")
+    parser.add_argument(
+        "--client-processes", type=int, default=os.cpu_count() or 2, help="processes the client threads are spread over"
+    )
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="a second scenario: pause about this long between a client's requests",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the data when it has enough proposals")
     parser.add_argument("--prepare-only", action="store_true", help="load the data, then stop")
     args = parser.parse_args(argv)
+    if args.client_processes < 1 or args.clients < 1 or args.think_ms < 0:
+        parser.error("--clients and --client-processes must be at least 1, --think-ms not negative")
     duration = min(max(args.duration, 1.0), 600.0)
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kenes_load")
     prepare_database(url)
@@ -400,31 +656,41 @@ def main(argv: list[str] | None = None) -> int:
     clients = make_clients(args.clients)
     data = targets()
     port = free_port()
-    log(f"gunicorn: {args.workers} workers x {args.threads} threads on {HOST}:{port}")
-    server = start_server(port, args.workers, args.threads, env)
-    results = Results()
+    workers = args.workers or int(os.environ.get("KENES_WEB_WORKERS") or 0) or None
+    threads = args.threads or int(os.environ.get("KENES_WEB_THREADS") or 0) or None
+    server_env = dict(env)
+    if workers:
+        server_env["KENES_WEB_WORKERS"] = str(workers)
+    if threads:
+        server_env["KENES_WEB_THREADS"] = str(threads)
+    access_log = tempfile.NamedTemporaryFile(prefix="kenes-load-access-", suffix=".log", delete=False).name
+    config = server_config(server_env)
+    server = start_server(port, server_env, access_log)
+    log(f"gunicorn: {config} on {HOST}:{port}; {args.clients} clients in {args.client_processes} processes")
+    snapshots: list[CpuSnapshot] = []
     try:
-        warm_up(port, data, args.workers)
+        warm_up(port, data, config["workers"])
         log(f"logging {args.clients} clients in (not measured) …")
-        sessions = []
+        cookies = []
         for client in clients:
             session = Session(port)
             session.login(client["username"])
-            sessions.append(session)
-        budget = [args.max_requests]
-        started = time.perf_counter()
-        deadline = time.monotonic() + duration
-        threads = [
-            threading.Thread(
-                target=client_loop, args=(n, sessions[n], clients[n], data, results, deadline, budget), daemon=True
-            )
-            for n in range(args.clients)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=duration + 120)
-        wall = time.perf_counter() - started
+            cookies.append(dict(session.cookies))
+            session.connection.close()
+        backends = postgres_backends()
+        from django.db import connections
+
+        connections.close_all()  # nothing shared with the forked client processes
+
+        def on_start() -> None:
+            open(access_log, "w").close()  # from here on, only measured requests (gunicorn appends)
+            snapshots.append(CpuSnapshot.take(server.pid, backends))
+
+        results, wall, client_cpu = run_clients(
+            port, clients, cookies, data, args.client_processes, args.max_requests, args.think_ms, duration, on_start
+        )
+        backends.update(postgres_backends())  # backends opened during the run (recycled workers)
+        snapshots.append(CpuSnapshot.take(server.pid, backends))
     finally:
         server.terminate()
         try:
@@ -436,24 +702,37 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(len(t) for t in results.times.values())
     kinds = {kind: summarise(t) for kind, t in sorted(results.times.items())}
     baseline = kinds.get("baseline_health", {}).get("p95_ms") or 0.0
-    for figures in kinds.values():
+    on_server = server_times(access_log)
+    os.unlink(access_log)
+    for kind, figures in kinds.items():
         figures["p95_vs_health"] = round(figures["p95_ms"] / baseline, 2) if baseline else None
+        if on_server.get(kind):
+            figures["server_p50_ms"] = round(percentile(on_server[kind], 0.50) * 1000, 1)
+            figures["server_p95_ms"] = round(percentile(on_server[kind], 0.95) * 1000, 1)
     gated = {kind: kinds[kind]["p95_ms"] for kind in GATED if kind in kinds}
+    scenario = "closed loop (no think time)" if not args.think_ms else f"think time ~{args.think_ms:g} ms (not gated)"
     report = {
         "benchmark": "load",
+        "scenario": scenario,
+        "think_ms": args.think_ms,
         "database": "postgresql",
         **loaded,
-        "server": f"gunicorn (deploy/gunicorn.conf.py), {args.workers} workers x {args.threads} threads",
+        "server": f"gunicorn (deploy/gunicorn.conf.py), {config['workers']} {config['worker_class']} workers"
+        f" x {config['threads']} threads",
         "clients": args.clients,
+        "client_processes": args.client_processes,
         "duration_seconds": round(wall, 1),
         "requests": total,
         "errors": sum(results.errors.values()),
         "errors_by_kind": results.errors,
         "first_errors": results.samples,
         "requests_per_second": round(total / wall, 1) if wall else 0.0,
+        "client_cpu_seconds": round(client_cpu, 1),
+        "cpu": cpu_split(snapshots[0], snapshots[1], client_cpu, total) if len(snapshots) == 2 else None,
+        "load_average": [round(v, 2) for v in os.getloadavg()],
         "kinds": kinds,
         "target_p95_ms": TARGET_P95_MS,
-        "target_met": bool(gated) and all(v < TARGET_P95_MS for v in gated.values()),
+        "target_met": (bool(gated) and all(v < TARGET_P95_MS for v in gated.values())) if not args.think_ms else None,
         **checks,
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
