@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from kenes.api import drafts, insights, proposals, referendum
+from kenes.api import campaign, drafts, insights, news, proposals, referendum
 from kenes.api.common import ApiError
 
 DESCRIPTION = """\
@@ -32,6 +32,8 @@ api.add_router("/", drafts.router)
 api.add_router("/", proposals.router)
 api.add_router("/", referendum.router)  # /referendums…
 api.add_router("/", insights.router)  # /insights/… (analysts' tokens only)
+api.add_router("/", campaign.router)  # /campaign/… (public, read-only)
+api.add_router("/", news.router)  # /news… (public, read-only)
 
 
 @api.exception_handler(ApiError)
