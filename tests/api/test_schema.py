@@ -33,6 +33,11 @@ CHECKED = {
     ("post", "/api/v1/insights/runs"),
     ("get", "/api/v1/insights/groups"),
     ("get", "/api/v1/insights/groups/{group_id}"),
+    ("get", "/api/v1/campaign/coalitions"),
+    ("get", "/api/v1/campaign/events"),
+    ("get", "/api/v1/campaign/events/{event_id}"),
+    ("get", "/api/v1/news"),
+    ("get", "/api/v1/news/{news_id}"),
 }
 
 
@@ -191,6 +196,37 @@ def test_every_documented_response_matches_the_schema(
         insights("get", path, url)  # 401
         insights("get", path, url, **auth)  # 403: a citizen's token
     insights("get", "/api/v1/insights/groups/{group_id}", "/api/v1/insights/groups/999999999", **analyst)  # 404
+
+    # the campaign and its news (public)
+    from kenes.campaign.actions import report_event
+    from kenes.campaign.models import Coalition, Event
+    from kenes.media.actions import ingest_document, link_event
+    from kenes.nlp.news_io import RawDocument
+
+    national = Coalition.objects.create(level="national", name_kk="Жалпыұлттық коалиция")
+    atyrau = Coalition.objects.create(level="regional", parent=national, region="atyrau", name_kk="Атырау")
+    held = Event.objects.create(coalition=atyrau, title="Кездесу", region="atyrau", starts_at=now)
+    Event.objects.create(coalition=atyrau, title="Форум", event_type="forum", region="atyrau", starts_at=now)
+    report_event(user=users["coordinator"], event=held, attendance=120, audiences=["youth"], themes=["labour"],
+                 summary="Тел. 8 701 234 56 78", questions="Қашан?")
+    news = ingest_document(raw=RawDocument("n.txt", "Атырауда кездесу өтті", "Атырау облысында кездесу өтті, 120 адам "
+                                           "қатысты.", "2026-03-03", outlet="BAQ.KZ")).article
+    ingest_document(raw=RawDocument("m.txt", "Күнсіз жаңалық", "Мәтін.", ""))
+    link_event(user=users["coordinator"], article=news, event=held)
+    get("/api/v1/campaign/coalitions", "/api/v1/campaign/coalitions?limit=1")
+    get("/api/v1/campaign/coalitions", "/api/v1/campaign/coalitions?level=galactic")  # 422
+    get("/api/v1/campaign/events", "/api/v1/campaign/events?limit=1")
+    get("/api/v1/campaign/events", "/api/v1/campaign/events?status=held&region=atyrau")
+    get("/api/v1/campaign/events", "/api/v1/campaign/events?cursor=%21")  # 422
+    get("/api/v1/campaign/events/{event_id}", f"/api/v1/campaign/events/{held.pk}")
+    get("/api/v1/campaign/events/{event_id}", "/api/v1/campaign/events/999999999")  # 404
+    get("/api/v1/campaign/events/{event_id}", "/api/v1/campaign/events/zero")  # 422
+    get("/api/v1/news", "/api/v1/news?limit=1")
+    get("/api/v1/news", "/api/v1/news?q=кездесу&source=baq.kz&region=atyrau")
+    get("/api/v1/news", "/api/v1/news?region=mars")  # 422
+    get("/api/v1/news/{news_id}", f"/api/v1/news/{news.pk}")
+    get("/api/v1/news/{news_id}", "/api/v1/news/999999999")  # 404
+    get("/api/v1/news/{news_id}", "/api/v1/news/zero")  # 422
 
     documented = {
         (method, path, status)
