@@ -28,6 +28,11 @@ loglevel = os.environ.get("KENES_LOG_LEVEL", "warning").lower()
 forwarded_allow_ips = os.environ.get("KENES_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "kenes"
 
+# The public list, search results and article bodies are rendered once per worker and period
+# (kenes.pagecache): new proposals and supports show within these seconds, a hidden proposal at
+# once. 0 turns it off. Set before the app is loaded (preload_app below).
+os.environ.setdefault("KENES_PAGE_CACHE_SECONDS", "10")
+
 # Load Django and import every view once in the arbiter, before the workers are forked: a fresh
 # worker then answers its first request at once (importing the analysis stack lazily in each of
 # five workers at the same time can take longer than `timeout` on a busy 2-core machine).

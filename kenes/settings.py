@@ -150,6 +150,15 @@ CACHES = {
 }
 if os.environ.get("KENES_CACHE") == "database":
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kenes_cache"}
+# Rendered public page fragments (kenes.pagecache): always in the worker's own memory, kept
+# KENES_PAGE_CACHE_SECONDS (0: off; deploy/gunicorn.conf.py sets 10 for the production server).
+# Correct with any number of workers: what must show at once is keyed on a mark read from the database.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kenes-pages",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
+KENES_PAGE_CACHE_SECONDS = int(os.environ.get("KENES_PAGE_CACHE_SECONDS", "0"))
 
 TASKS = {
     "default": {

@@ -9,14 +9,16 @@ from typing import Any
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from kenes import pagecache
 from kenes.drafts.models import Article, Document, Version, can_see_unpublished
 from kenes.nlp.documents import similarity, word_diff, word_set
-from kenes.proposals.models import Proposal
+from kenes.proposals.models import Proposal, ProposalChange
 from kenes.translated import LANGS
 
 MOVED_MIN_SIMILARITY = 0.6
@@ -122,8 +124,31 @@ def version_detail(request: HttpRequest, document: str, version: str) -> HttpRes
 
 
 def article_detail(request: HttpRequest, document: str, version: str, number: int, sub_number: int = 0) -> HttpResponse:
+    """The article's page. Its body is the same for everyone who may see the version: cached for
+    a few seconds (kenes.pagecache), keyed on the consultation's state (opening and closing show
+    at once) and on the moderation mark (a hidden proposal leaves the count at once)."""
     current = get_version_for_user(request.user, document, version)
-    article = get_article_for_user(request.user, current, number, sub_number)
+    if pagecache.enabled():
+        mark = ProposalChange.objects.latest_mark()
+        parts = (current.pk, number, sub_number, current.consultation_state(), _days_left(current))
+        body = pagecache.cached_fragment(
+            "article", mark, parts, lambda: render_article_body(request.user, current, number, sub_number)
+        )
+    else:
+        body = render_article_body(request.user, current, number, sub_number)
+    context = {
+        "document": current.document,
+        "document_title": _document_title(current.document),
+        "label": _label((number, sub_number)),
+        "body": mark_safe(body),
+    }
+    return TemplateResponse(request, "drafts/article_detail.html", context)
+
+
+def render_article_body(user: Any, current: Version, number: int, sub_number: int) -> str:
+    """The article's page body: both languages side by side, its proposal count, the way to
+    propose and the neighbours. Http404 for an article the version does not have."""
+    article = get_article_for_user(user, current, number, sub_number)
     article.version = current
     language = _language()
     keys = list(Article.objects.for_version(current).values_list("number", "sub_number"))
@@ -157,7 +182,7 @@ def article_detail(request: HttpRequest, document: str, version: str, number: in
         "state": current.consultation_state(),
         "days_left": _days_left(current),
     }
-    return TemplateResponse(request, "drafts/article_detail.html", context)
+    return render_to_string("drafts/article_detail_body.html", context)
 
 
 def _days_left(version: Version) -> int | None:

@@ -270,6 +270,14 @@ class Proposal(models.Model):
         return bool(user is not None and getattr(user, "is_authenticated", False) and self.author_id == user.pk)
 
 
+class ProposalChangeQuerySet(models.QuerySet["ProposalChange"]):
+    def latest_mark(self) -> int:
+        """The id of the latest recorded change (0 when there is none). Every change that alters
+        what the public sees of a proposal (hidden, unhidden, answered) is recorded in the same
+        transaction, so a public page rendered under an older mark is stale (kenes.pagecache)."""
+        return self.order_by("-id").values_list("id", flat=True).first() or 0
+
+
 class ProposalChange(models.Model):
     """One recorded change by a moderator or analyst: who, when, which field, before and after."""
 
@@ -282,6 +290,8 @@ class ProposalChange(models.Model):
     before = models.TextField(_("before"), blank=True)
     after = models.TextField(_("after"), blank=True)
     created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    objects = ProposalChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("proposal change")

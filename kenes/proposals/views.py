@@ -7,17 +7,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kenes import pagecache
 from kenes.drafts.models import Article, Version
 from kenes.nlp.pii import find_personal_data
 from kenes.proposals import actions
@@ -58,10 +62,21 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 # ---------------------------------------------------------------- list and detail
 
 
-@require_GET
-def proposal_list(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(request.GET or None)
-    queryset = Proposal.objects.visible_to(request.user).select_related("article")
+def sees_public_list(user: Any) -> bool:
+    """Whether this user's list is the public one (shared with everyone, so it may be cached):
+    anonymous visitors, and those who may not see personal data and have no hidden proposal of
+    their own (they see their own hidden ones in the list)."""
+    if not user.is_authenticated:
+        return True
+    if user.can_see_personal_data:
+        return False
+    return not Proposal.objects.filter(author=user, is_hidden=True).exists()
+
+
+def render_proposal_list(params: QueryDict, user: Any, results_only: bool) -> str:
+    """The list's body (filter form and results) or, for htmx, the results alone, for `user`."""
+    form = FilterForm(params or None)
+    queryset = Proposal.objects.visible_to(user).select_related("article")
     filters: dict[str, Any] = {}
     page = 1
     if form.is_valid():
@@ -79,20 +94,40 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     article = None
     if filters.get("article"):
         article = Article.objects.select_related("version__document").filter(pk=filters["article"]).first()
-    params = request.GET.copy()
-    params.pop("page", None)
+    query = params.copy()
+    query.pop("page", None)
     context = {
         "form": form,
         "proposals": rows[:PAGE_SIZE],
         "page": page,
         "has_next": len(rows) > PAGE_SIZE and page < MAX_PAGE,
         "has_previous": page > 1,
-        "query_string": params.urlencode(),
+        "query_string": query.urlencode(),
         "article": article,
         "invalid_filters": form.is_bound and not form.is_valid(),
+        "user": user,
     }
-    template = "proposals/proposal_list_results.html" if is_htmx(request) else "proposals/proposal_list.html"
-    return TemplateResponse(request, template, context)
+    template = "proposals/proposal_list_results.html" if results_only else "proposals/proposal_list_content.html"
+    return render_to_string(template, context)
+
+
+@require_GET
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """The public list is the same for everyone who sees it: its body is cached for a few seconds
+    (kenes.pagecache), hidden proposals leave it at once; header and language switch are rendered
+    for each request."""
+    htmx = is_htmx(request)
+    if pagecache.enabled() and sees_public_list(request.user):
+        mark = ProposalChange.objects.latest_mark()
+        body = pagecache.cached_fragment(
+            "proposal_results" if htmx else "proposal_list", mark, sorted(request.GET.lists()),
+            lambda: render_proposal_list(request.GET, AnonymousUser(), htmx),
+        )
+    else:
+        body = render_proposal_list(request.GET, request.user, htmx)
+    if htmx:
+        return HttpResponse(body)
+    return TemplateResponse(request, "proposals/proposal_list.html", {"body": mark_safe(body)})
 
 
 @require_GET

@@ -1,0 +1,106 @@
+"""The public list's short-lived page cache (kenes.pagecache): shared only where it is the same
+for everyone, and a hidden proposal leaves it at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kenes.proposals.actions import answer_proposal, hide_proposal, unhide_proposal
+from kenes.proposals.models import ProposalChange
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings: Any) -> Any:
+    settings.KENES_PAGE_CACHE_SECONDS = 60
+    caches["pages"].clear()
+    yield caches["pages"]
+    caches["pages"].clear()
+
+
+def listed(client: Any, **params: Any) -> str:
+    return client.get(reverse("proposals:list"), params).content.decode()
+
+
+def test_cache_off_by_default_shows_every_change(client: Any, submit: Any) -> None:
+    first = submit("Бірінші ұсыныс")
+    assert first.receipt_code in listed(client)
+    second = submit("Екінші ұсыныс")
+    assert second.receipt_code in listed(client)
+
+
+def test_public_list_is_cached_and_shared(client: Any, submit: Any, users: dict[str, Any], page_cache: Any) -> None:
+    first = submit("Бірінші ұсыныс")
+    assert first.receipt_code in listed(client)
+    later = submit("Кейінгі ұсыныс")
+    # Within the period the anonymous visitor and a citizen both get the body rendered before.
+    assert later.receipt_code not in listed(client)
+    client.force_login(users["citizen2"])
+    with CaptureQueriesContext(connection) as queries:
+        html = listed(client)
+    assert first.receipt_code in html and later.receipt_code not in html
+    assert not any('FROM "proposals_proposal"' in q["sql"] and "ORDER BY" in q["sql"] for q in queries.captured_queries)
+    page_cache.clear()
+    assert later.receipt_code in listed(client)
+
+
+def test_hidden_proposal_leaves_the_cached_list_at_once(client: Any, submit: Any, users: dict[str, Any],
+                                                        page_cache: Any) -> None:
+    proposal = submit("Жасырылатын ұсыныс", author=users["citizen"])
+    for params in ({}, {"q": "Жасырылатын"}, {"region": "atyrau"}):
+        assert proposal.receipt_code in listed(client, **params)
+    hide_proposal(proposal=proposal, moderator=users["moderator"], reason="Spam from a bot")
+    for params in ({}, {"q": "Жасырылатын"}, {"region": "atyrau"}):
+        assert proposal.receipt_code not in listed(client, **params)
+    partial = client.get(reverse("proposals:list"), HTTP_HX_REQUEST="true").content.decode()
+    assert proposal.receipt_code not in partial and "<html" not in partial
+    unhide_proposal(proposal=proposal, moderator=users["moderator"], reason="Not spam")
+    assert proposal.receipt_code in listed(client)
+
+
+def test_answer_shows_at_once(client: Any, submit: Any, users: dict[str, Any], page_cache: Any) -> None:
+    proposal = submit("Жауап күтетін ұсыныс")
+    assert "status-accepted" not in listed(client)
+    answer_proposal(proposal=proposal, user=users["analyst"], status="accepted", text="Ескерілді.")
+    assert "status-accepted" in listed(client)
+
+
+@pytest.mark.parametrize(("role", "sees"), [("citizen", True), ("moderator", True), ("citizen2", False), (None, False)])
+def test_own_and_staff_views_of_hidden_are_not_the_cached_one(client: Any, submit: Any, users: dict[str, Any],
+                                                               page_cache: Any, role: str | None, sees: bool) -> None:
+    proposal = submit("Жасырылған ұсыныс", author=users["citizen"])
+    hide_proposal(proposal=proposal, moderator=users["moderator"], reason="Spam from a bot")
+    assert proposal.receipt_code not in listed(client)  # the public body, now cached
+    if role is not None:
+        client.force_login(users[role])
+    assert (proposal.receipt_code in listed(client)) is sees
+    client.logout()
+    assert proposal.receipt_code not in listed(client)  # and nothing private went into the cache
+
+
+def test_cached_public_body_has_no_personal_data_or_user(client: Any, submit: Any, users: dict[str, Any],
+                                                        page_cache: Any) -> None:
+    submit("Менің ЖСН 900101300017, телефон +7 701 123 45 67. 8-бапты өзгерту керек.")
+    client.force_login(users["moderator"])
+    assert "900101300017" in listed(client)  # the moderator's own, uncached render
+    client.force_login(users["citizen"])
+    html = listed(client)
+    assert "900101300017" not in html and "+7 701 123 45 67" not in html
+    assert users["citizen"].username in html  # the header is the user's own
+    client.force_login(users["citizen2"])
+    html = listed(client)
+    assert users["citizen2"].username in html and f">{users['citizen'].username}<" not in html
+
+
+def test_mark_is_the_latest_change(submit: Any, users: dict[str, Any]) -> None:
+    assert ProposalChange.objects.latest_mark() == 0
+    proposal = submit("Ұсыныс")
+    hide_proposal(proposal=proposal, moderator=users["moderator"], reason="Spam from a bot")
+    assert ProposalChange.objects.latest_mark() == ProposalChange.objects.order_by("id").last().pk
