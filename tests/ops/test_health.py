@@ -73,7 +73,7 @@ def test_health_database_down_is_503(client: Any) -> None:
 def test_health_task_table_unreadable_is_503(client: Any, settings: Any) -> None:
     settings.TASKS = TASKS_DB
     with mock.patch("django_tasks_db.models.DBTaskResult.objects") as objects:
-        objects.filter.side_effect = OperationalError("no such table")
+        objects.filter.side_effect = objects.aggregate.side_effect = OperationalError("no such table")
         response = client.get("/health/")
     assert response.status_code == 503
     assert json.loads(response.content)["tasks"]["status"] == "error"
