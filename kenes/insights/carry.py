@@ -7,8 +7,10 @@ lifecycle: an exception fails the run and `actions.execute_run` removes its resu
 itself is one transaction, so no carried correction outlives a failed carry).
 
 Groups are mapped through membership: a group of the old run maps to the new group that holds
-most of its (old, final) members, ties going to the larger new group (a form-letter group with
-the same key first: form-letter keys are stable). Each replay is recorded as a new `Correction`
+most of its members, ties going to the larger new group (a form-letter group with the same key
+first: form-letter keys are stable). The members are those the group had when the correction was
+made: the published run's final membership with the later corrections taken back (they hold what
+undo needs), so a proposal moved or merged into a group afterwards does not pull the mapping. Each replay is recorded as a new `Correction`
 on the new run (same kind and author, `after["carried_from"]` = the old correction), so it is
 listed and can be undone like any other. A correction that cannot be replayed is reported.
 
@@ -54,7 +56,6 @@ PROPOSAL_GONE = "proposal_gone"  # the moved proposal is not in the new run
 PROPOSALS_GONE = "proposals_gone"  # none of the split-off proposals is left
 GROUP_GONE = "group_gone"  # its groups no longer exist or none of their members is left
 USER_GONE = "user_gone"  # the assignee's account was removed
-MERGED = "merged"  # the assigned group was merged into another one later
 
 
 @dataclass
@@ -100,21 +101,19 @@ def carry_corrections(run: AnalysisRun, base: AnalysisRun | None) -> CarryReport
     if run.current:
         raise actions.InsightsError("corrections are carried only into a run that is not published yet")
     runs = _lineage(base)
-    carrier = _Carrier(run, base)
+    in_force = Correction.objects.filter(run_id__in=runs, kind__in=CARRIED_KINDS, undone_at__isnull=True)
     seen: set[int] = set()
     with actions.heartbeat(run), transaction.atomic():
+        carrier: _Carrier | None = None
         for _pass in range(PASSES):
-            pending = [
-                c
-                for c in Correction.objects.filter(
-                    run_id__in=runs, kind__in=CARRIED_KINDS, undone_at__isnull=True
-                ).order_by("created_at", "pk")
-                if c.pk not in seen
-            ]
+            pending = [c for c in in_force.order_by("created_at", "pk") if c.pk not in seen]
             if not pending:
                 break
+            if carrier is None:
+                carrier = _Carrier(run, base, pending)
             for correction in pending:
                 seen.add(correction.pk)
+                carrier.track(correction)  # made while carrying: its groups as they are now
                 try:
                     replay = carrier.replay(correction)
                 except _Skip as skip:
@@ -123,6 +122,7 @@ def carry_corrections(run: AnalysisRun, base: AnalysisRun | None) -> CarryReport
                     report.unchanged.append(correction.pk)
                 else:
                     report.carried.append((correction.pk, replay.pk))
+                carrier.apply(correction, forward=True)
     return report
 
 
@@ -144,28 +144,55 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[start : start + CHUNK])
 
 
+def _int(value: Any) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _groups_named(c: Correction) -> set[int]:
+    """The groups of the published run (or of an earlier one) a correction refers to."""
+    if c.kind == CorrectionKind.MOVE:
+        named = [c.before.get("group"), c.after.get("group")]
+    elif c.kind == CorrectionKind.MERGE:
+        named = [c.after.get("target", c.group_id), *(c.before.get("members") or {})]
+    elif c.kind == CorrectionKind.SPLIT:
+        named = [c.before.get("group"), c.after.get("new_group")]
+    else:
+        named = [c.group_id]
+    return {pk for pk in map(_int, named) if pk is not None}
+
+
 class _Carrier:
-    def __init__(self, run: AnalysisRun, base: AnalysisRun) -> None:
+    """Replays corrections on `run`. `members` holds, for every group of the published run that a
+    correction names, its members at the moment of the correction being replayed: the final
+    membership with every correction taken back (as undo would), then advanced one by one."""
+
+    def __init__(self, run: AnalysisRun, base: AnalysisRun, corrections: Sequence[Correction]) -> None:
         self.run = run
         self.base = base
+        self.members: dict[int, set[int]] = {}
+        self.moved: dict[int, dict[int, list[int]]] = {}  # correction -> {group: proposal ids}
+        self.load({pk for c in corrections for pk in _groups_named(c)})
+        for correction in reversed(corrections):
+            self.apply(correction, forward=False)
 
-    # ------------------------------------------------------------ reading the published run
+    # ------------------------------------------------------------ the published run, as it was
 
-    def base_group(self, pk: Any) -> ProposalGroup | None:
-        if not isinstance(pk, int):
-            return None
-        return ProposalGroup.objects.filter(pk=pk, run=self.base).first()
+    def load(self, group_ids: set[int]) -> None:
+        """Start following groups of the published run, from their members now."""
+        wanted = sorted(pk for pk in group_ids if pk not in self.members)
+        for chunk in _chunks(wanted):
+            for pk in ProposalGroup.objects.filter(run=self.base, pk__in=chunk).values_list("pk", flat=True):
+                self.members[pk] = set()
+            rows = ProposalAnalysis.objects.filter(run=self.base, group_id__in=chunk)
+            for group_id, proposal_id in rows.values_list("group_id", "proposal_id").iterator(chunk_size=5000):
+                self.members[group_id].add(proposal_id)
 
-    def home(self, group: ProposalGroup) -> ProposalGroup:
-        """The group that holds the members of a merged group now."""
-        for _step in range(100):
-            if not group.merged_into_id:
-                break
-            target = self.base_group(group.merged_into_id)
-            if target is None:
-                break
-            group = target
-        return group
+    def track(self, c: Correction) -> None:
+        self.load(_groups_named(c))
 
     def proposals_of_rows(self, row_ids: Iterable[Any]) -> list[int]:
         """Proposal ids of rows of the published run (rows of removed runs or proposals are gone)."""
@@ -175,24 +202,65 @@ class _Carrier:
             found += ProposalAnalysis.objects.filter(run=self.base, pk__in=chunk).values_list("proposal_id", flat=True)
         return found
 
-    def members(self, group: ProposalGroup) -> list[int]:
-        return list(ProposalAnalysis.objects.filter(run=self.base, group=group).values_list("proposal_id", flat=True))
+    def shifted(self, c: Correction) -> dict[int, list[int]]:
+        """Merge: the proposals each source gave the target; split: the proposals split off."""
+        if c.pk not in self.moved:
+            if c.kind == CorrectionKind.MERGE:
+                self.moved[c.pk] = {
+                    pk: self.proposals_of_rows(rows if isinstance(rows, list) else [])
+                    for key, rows in (c.before.get("members") or {}).items()
+                    if (pk := _int(key)) is not None
+                }
+            else:
+                self.moved[c.pk] = {0: self.proposals_of_rows(c.before.get("members") or [])}
+        return self.moved[c.pk]
+
+    def apply(self, c: Correction, *, forward: bool) -> None:
+        """Advance the followed membership over a correction (or take it back)."""
+
+        def shift(ids: Iterable[int], source: Any, target: Any) -> None:
+            if not forward:
+                source, target = target, source
+            ids = set(ids)
+            if source in self.members:
+                self.members[source] -= ids
+            if target in self.members:
+                self.members[target] |= ids
+
+        if c.kind == CorrectionKind.MOVE and c.proposal_id is not None:
+            shift([c.proposal_id], c.before.get("group"), c.after.get("group"))
+        elif c.kind == CorrectionKind.MERGE:
+            target = _int(c.after.get("target", c.group_id))
+            for source, ids in self.shifted(c).items():
+                shift(ids, source, target)
+        elif c.kind == CorrectionKind.SPLIT:
+            shift(self.shifted(c)[0], c.before.get("group"), c.after.get("new_group"))
+
+    def base_group(self, pk: Any) -> ProposalGroup | None:
+        pk = _int(pk)
+        if pk is None:
+            return None
+        return ProposalGroup.objects.filter(pk=pk, run=self.base).first()
+
+    def members_of(self, group: ProposalGroup) -> set[int]:
+        if group.pk in self.members:
+            return self.members[group.pk]
+        return set(ProposalAnalysis.objects.filter(run=self.base, group=group).values_list("proposal_id", flat=True))
+
+    def group_of(self, proposal_id: int) -> ProposalGroup | None:
+        """The group of the published run a proposal is in (at the replayed moment, when followed)."""
+        for pk, members in self.members.items():
+            if proposal_id in members:
+                return self.base_group(pk)
+        row = ProposalAnalysis.objects.filter(run=self.base, proposal_id=proposal_id).select_related("group").first()
+        return row.group if row is not None else None
 
     # ------------------------------------------------------------ mapping into the new run
 
-    def counts_of_group(self, group: ProposalGroup, *, leaving_out: int | None = None) -> Counter[int]:
-        """How many of the (final) members of a published group each new group holds."""
-        members = ProposalAnalysis.objects.filter(run=self.base, group=group).values("proposal_id")
-        rows = ProposalAnalysis.objects.filter(run=self.run, group__isnull=False, proposal_id__in=members)
-        if leaving_out is not None:
-            rows = rows.exclude(proposal_id=leaving_out)
-        return Counter(
-            {row["group_id"]: row["n"] for row in rows.values("group_id").annotate(n=Count("pk")).order_by()}
-        )
-
-    def counts_of_proposals(self, proposal_ids: Sequence[int]) -> Counter[int]:
+    def counts(self, proposal_ids: Iterable[int]) -> Counter[int]:
+        """How many of the proposals each group of the new run holds."""
         counts: Counter[int] = Counter()
-        for chunk in _chunks(proposal_ids):
+        for chunk in _chunks(sorted(proposal_ids)):
             rows = ProposalAnalysis.objects.filter(run=self.run, group__isnull=False, proposal_id__in=chunk)
             for row in rows.values("group_id").annotate(n=Count("pk")).order_by():
                 counts[row["group_id"]] += row["n"]
@@ -220,6 +288,9 @@ class _Carrier:
     def same_key(group: ProposalGroup, old: ProposalGroup | None) -> bool:
         return old is not None and old.kind == GroupKind.FORM_LETTER == group.kind and old.key == group.key
 
+    def map(self, old: ProposalGroup, *, leaving_out: int | None = None) -> ProposalGroup | None:
+        return self.pick(self.counts(self.members_of(old) - {leaving_out}), old)
+
     # ------------------------------------------------------------ replays
 
     def replay(self, correction: Correction) -> Correction:
@@ -245,12 +316,10 @@ class _Carrier:
         if c.after.get("group") is not None:
             old = self.base_group(c.after.get("group"))
             if old is None:  # a group of an earlier run: where the move left the proposal on the published run
-                base_row = ProposalAnalysis.objects.filter(run=self.base, proposal_id=c.proposal_id).first()
-                old = base_row.group if base_row is not None else None
+                old = self.group_of(c.proposal_id)
             if old is None:
                 raise _Skip(GROUP_GONE)
-            old = self.home(old)
-            target = self.pick(self.counts_of_group(old, leaving_out=c.proposal_id), old)
+            target = self.map(old, leaving_out=c.proposal_id)
             if target is None:
                 raise _Skip(GROUP_GONE)
         before = row.group_id
@@ -271,21 +340,13 @@ class _Carrier:
         old_target = self.base_group(c.after.get("target", c.group_id))
         if old_target is None:
             raise _Skip(GROUP_GONE)
-        by_source = {
-            source: self.proposals_of_rows(rows if isinstance(rows, list) else [])
-            for source, rows in (c.before.get("members") or {}).items()
-        }
-        merged_in = [pk for ids in by_source.values() for pk in ids]
-        home = self.home(old_target)
-        counts = self.counts_of_group(home) - self.counts_of_proposals(merged_in)
-        target = self.pick(counts or self.counts_of_group(home), old_target)
+        target = self.map(old_target)
         if target is None:
             raise _Skip(GROUP_GONE)
         sources: list[ProposalGroup] = []
         mapped_any = False
-        for source_key, ids in by_source.items():
-            old_source = self.base_group(int(source_key)) if str(source_key).isdigit() else None
-            source = self.pick(self.counts_of_proposals(ids), old_source)
+        for source_pk, ids in self.shifted(c).items():
+            source = self.pick(self.counts(ids), self.base_group(source_pk))
             mapped_any = mapped_any or source is not None
             if source is None or source.pk == target.pk or source in sources or source.merged_into_id:
                 continue
@@ -307,11 +368,12 @@ class _Carrier:
         """The group a split made, on the published run: by pk, or (split on an earlier run) by
         its key `split-<group>-<time>`, copied forward with the group."""
         group = self.base_group(c.after.get("new_group"))
-        if group is not None or not isinstance(c.before.get("group"), int):
+        source = _int(c.before.get("group"))
+        if group is not None or source is None:
             return group
         made = c.created_at.timestamp()
         candidates = []
-        for candidate in ProposalGroup.objects.filter(run=self.base, key__startswith=f"split-{c.before['group']}-"):
+        for candidate in ProposalGroup.objects.filter(run=self.base, key__startswith=f"split-{source}-"):
             parts = candidate.key.split("-")
             if len(parts) >= 3 and parts[2].isdigit():
                 candidates.append((abs(int(parts[2]) - made), candidate.pk, candidate))
@@ -319,9 +381,9 @@ class _Carrier:
 
     def split(self, c: Correction) -> Correction:
         old_new = self.split_group_of(c)
-        proposal_ids = self.proposals_of_rows(c.before.get("members") or [])
-        if not proposal_ids and old_new is not None:
-            proposal_ids = self.members(old_new)
+        proposal_ids = self.shifted(c)[0]
+        if not proposal_ids and old_new is not None:  # split on an earlier run: its group's members
+            proposal_ids = sorted(self.members_of(old_new))
         rows: list[tuple[int, int, int | None]] = []
         for chunk in _chunks(proposal_ids):
             rows += ProposalAnalysis.objects.filter(run=self.run, proposal_id__in=chunk).values_list(
@@ -358,9 +420,7 @@ class _Carrier:
         old = self.base_group(c.group_id)
         if old is None:
             raise _Skip(GROUP_GONE)
-        if old.merged_into_id:
-            raise _Skip(MERGED)
-        target = self.pick(self.counts_of_group(old), old)
+        target = self.map(old)
         if target is None:
             raise _Skip(GROUP_GONE)
         assignee = c.after.get("user")

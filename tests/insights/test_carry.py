@@ -120,6 +120,22 @@ def test_a_split_is_carried_with_its_label(run: Any, analyst: Any) -> None:
     assert carried.after == {"new_group": part.pk, "carried_from": split.pk} and carried.user == analyst
 
 
+def test_groups_are_mapped_by_their_members_at_the_time_of_the_correction(run: Any, analyst: Any) -> None:
+    letters = groups(run, "form_letter")
+    big, other, small = letters[0], letters[1], letters[-1]
+    assert big.size > small.size + 1
+    moved = member_ids(other)[0]
+    actions.move_proposal(proposal=Proposal.objects.get(pk=moved), user=analyst, group=small)
+    actions.merge_groups(target=small, sources=[big], user=analyst)  # afterwards most of `small` comes from `big`
+    expected = grouping(run)
+    new = full_run(analyst)
+    assert grouping(new) == expected
+    move, merge = Correction.objects.filter(run=new).order_by("pk")
+    assert move.group is not None and move.group.key == small.key  # not the group of the (later) majority
+    assert merge.group is not None and merge.group.key == small.key
+    assert ProposalGroup.objects.get(run=new, key=big.key).merged_into == merge.group
+
+
 def test_a_sequence_of_corrections_with_an_undone_one(run: Any, analyst: Any, make_user: Any) -> None:
     other = make_user("analyst2", "analyst")
     letters = groups(run, "form_letter")
