@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from kenes.drafts.models import Version
 from kenes.ops.health import check_health
@@ -56,6 +57,7 @@ def proposal_counts(version: Version | None) -> dict[str, int]:
     return counts
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     current = Version.objects.under_consultation().select_related("document").first()
     counts = proposal_counts(current)
@@ -70,6 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "home.html", context)
 
 
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     """Database and task queue (kenes.ops.health): 200 when this server can serve, 503 when not."""
     healthy, report = check_health()

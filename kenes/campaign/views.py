@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kenes.campaign import access, actions, charts, ical
 from kenes.campaign.dashboard import SORT_KEYS, Dashboard, Row, build_dashboard, region_rows, sort_rows
@@ -69,7 +69,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 # --- public -------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
     """Upcoming events near me: by region and district (defaults: the user's own)."""
     user: Any = request.user
@@ -102,7 +102,7 @@ def _partial(name: str) -> str:
     return base.removesuffix(".html") + f"_{part}.html"
 
 
-@require_GET
+@require_safe
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = access.get_public_event(pk)
     user: Any = request.user
@@ -153,13 +153,13 @@ def _ics_response(text: str, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     event = access.get_public_event(pk)
     return _ics_response(ical.calendar([_vevent(event, request)], name=event.title), f"event-{event.pk}.ics")
 
 
-@require_GET
+@require_safe
 def events_ics(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     region = region if region in REGION_SLUGS else ""
@@ -173,7 +173,7 @@ def events_ics(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def coalition_list(request: HttpRequest) -> HttpResponse:
     access.require_campaign_user(request.user)
     coalitions = (
@@ -539,7 +539,7 @@ def _board_for(region: str, coalition: Coalition | None) -> tuple[Dashboard, boo
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     region, coalition = _scope(request)
     if _is_htmx(request) and not region and coalition is None:
@@ -590,7 +590,7 @@ def _safe_cell(value: Any) -> Any:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     region, coalition = _scope(request)
     board, by_region = _board_for(region, coalition)

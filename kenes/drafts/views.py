@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from kenes import pagecache
 from kenes.drafts.models import Article, Document, Version, can_see_unpublished
@@ -53,6 +54,7 @@ def get_article_for_user(user: Any, version: Version, number: int, sub_number: i
 # --- pages -------------------------------------------------------------------------------------
 
 
+@require_safe
 def document_list(request: HttpRequest) -> HttpResponse:
     versions = (
         Version.objects.visible_to(request.user)
@@ -72,6 +74,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "drafts/document_list.html", context)
 
 
+@require_safe
 def document_detail(request: HttpRequest, document: str) -> HttpResponse:
     doc = get_document_for_user(request.user, document)
     versions = list(
@@ -93,6 +96,7 @@ class TocSection:
     articles: list[Article] = field(default_factory=list)
 
 
+@require_safe
 def version_detail(request: HttpRequest, document: str, version: str) -> HttpResponse:
     current = get_version_for_user(request.user, document, version)
     language = _language()
@@ -123,6 +127,7 @@ def version_detail(request: HttpRequest, document: str, version: str) -> HttpRes
     return TemplateResponse(request, "drafts/version_detail.html", context)
 
 
+@require_safe
 def article_detail(request: HttpRequest, document: str, version: str, number: int, sub_number: int = 0) -> HttpResponse:
     """The article's page. Its body is the same for everyone who may see the version: cached for
     a few seconds (kenes.pagecache), keyed on the consultation's state (opening and closing show
@@ -323,6 +328,7 @@ def _common_language(old: Version, new: Version, wanted: str) -> tuple[str, list
     return (common[0] if common else wanted), common
 
 
+@require_safe
 def version_compare(request: HttpRequest, document: str) -> HttpResponse:
     doc = get_document_for_user(request.user, document)
     versions = list(Version.objects.visible_to(request.user).for_document(doc))

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kenes.campaign.models import EventStatus
 from kenes.media import actions, matching
@@ -69,7 +69,7 @@ def facts_for_display(article: NewsArticle) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def news_list(request: HttpRequest) -> HttpResponse:
     form = NewsFilterForm(request.GET or None)
     queryset = NewsArticle.objects.all()
@@ -101,7 +101,7 @@ def news_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, template, context)
 
 
-@require_GET
+@require_safe
 def news_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(NewsArticle.objects.prefetch_related("sources__source"), pk=pk)
     extracted = list(article.extracted_proposals.select_related("proposal"))
@@ -121,7 +121,7 @@ def news_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "media/newsarticle_detail.html", context)
 
 
-@require_GET
+@require_safe
 def region_news(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in by_slug():
         raise Http404

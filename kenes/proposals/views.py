@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kenes import pagecache
 from kenes.drafts.models import Article, Version
@@ -111,7 +111,7 @@ def render_proposal_list(params: QueryDict, user: Any, results_only: bool) -> st
     return render_to_string(template, context)
 
 
-@require_GET
+@require_safe
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """The public list is the same for everyone who sees it: its body is cached for a few seconds
     (kenes.pagecache), hidden proposals leave it at once; header and language switch are rendered
@@ -130,7 +130,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "proposals/proposal_list.html", {"body": mark_safe(body)})
 
 
-@require_GET
+@require_safe
 def proposal_detail(request: HttpRequest, code: str) -> HttpResponse:
     proposal = get_proposal_for_user(request.user, code)
     if code != proposal.receipt_code:
@@ -163,6 +163,7 @@ def version_for_submission(article: Article | None) -> Version | None:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 @ratelimit("submit", "KENES_SUBMIT_RATE")
 def proposal_submit(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -205,7 +206,7 @@ def proposal_submit(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- receipts
 
 
-@require_GET
+@require_safe
 def receipt_lookup(request: HttpRequest) -> HttpResponse:
     form = ReceiptLookupForm(request.GET or None)
     error = ""
@@ -218,7 +219,7 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
                             status=400 if error else 200)
 
 
-@require_GET
+@require_safe
 def receipt_detail(request: HttpRequest, code: str) -> HttpResponse:
     canonical = normalize_receipt_code(code)
     if canonical is None:
@@ -323,7 +324,7 @@ def proposal_answer(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(proposal)
 
 
-@require_GET
+@require_safe
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     require_user(request, can_moderate(request.user))
     show = request.GET.get("show") if request.GET.get("show") in {"new", "hidden"} else "new"

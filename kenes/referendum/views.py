@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kenes.nlp import tally
 from kenes.referendum import actions, results
@@ -75,10 +75,12 @@ def _language() -> str:
 # --- public results ----------------------------------------------------------------------------------------
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "referendum/referendum_list.html", {"referendums": Referendum.objects.all()})
 
 
+@require_safe
 def unit_results(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
     """National, region, district or precinct results of one question."""
     referendum = get_referendum(slug)
@@ -140,6 +142,7 @@ def _published_gap(published: Protocol, unit: results.Unit) -> list[dict[str, An
 EXPORT_LEVELS = {"precinct": Level.PRECINCT, "territorial": Level.TERRITORIAL, "regional": Level.REGIONAL}
 
 
+@require_safe
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Open data: one row per commission of a level and question (precinct protocols by default)."""
     referendum = get_referendum(slug)
@@ -177,6 +180,7 @@ def _outcome_json(outcome: tally.Outcome) -> dict[str, Any]:
     }
 
 
+@require_safe
 def results_json(request: HttpRequest, slug: str) -> JsonResponse:
     """Open data: national and regional results of every question, with the Article 31 outcome."""
     referendum = get_referendum(slug)
@@ -201,6 +205,7 @@ def results_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @login_required
+@require_safe
 def desk(request: HttpRequest, slug: str) -> HttpResponse:
     """The precincts under the user's commissions, with the state of each protocol."""
     referendum = get_referendum(slug)
@@ -356,6 +361,7 @@ def summary_enter(request: HttpRequest, slug: str, code: str, number: int) -> Ht
 
 
 @login_required
+@require_safe
 def protocol_history(request: HttpRequest, slug: str, code: str, number: int) -> HttpResponse:
     referendum = get_referendum(slug)
     protocol = get_protocol_for_user(request.user, referendum, code, number)
