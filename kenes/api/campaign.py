@@ -97,8 +97,14 @@ class EventFilters(Schema):
     coalition: int | None = Field(
         None, ge=1, le=MAX_ID, description="Coalition id: its events and those of the coalitions under it.",
     )
-    date_from: date | None = Field(None, description="Events starting on or after this day.")
-    date_to: date | None = Field(None, description="Events starting on or before this day.")
+    date_from: str | None = Field(
+        None, pattern=paging.DAY_PATTERN, json_schema_extra={"format": "date"},
+        description="Events starting on or after this day (YYYY-MM-DD).",
+    )
+    date_to: str | None = Field(
+        None, pattern=paging.DAY_PATTERN, json_schema_extra={"format": "date"},
+        description="Events starting on or before this day (YYYY-MM-DD).",
+    )
     event_type: str | None = Field(None, max_length=20)
     format: str | None = Field(None, max_length=10)
     status: str | None = Field(None, max_length=10, description="planned, held or cancelled.")
@@ -239,10 +245,11 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> dict[str,
             | Q(coalition__parent_id=filters.coalition)
             | Q(coalition__parent__parent_id=filters.coalition)
         )
-    if filters.date_from is not None:
-        events = events.filter(starts_at__date__gte=filters.date_from)
-    if filters.date_to is not None:
-        events = events.filter(starts_at__date__lte=filters.date_to)
+    date_from, date_to = paging.day(filters.date_from, "date_from"), paging.day(filters.date_to, "date_to")
+    if date_from is not None:
+        events = events.filter(starts_at__date__gte=date_from)
+    if date_to is not None:
+        events = events.filter(starts_at__date__lte=date_to)
     if filters.cursor:
         starts_at, pk = paging.decode_datetime_pk(filters.cursor)
         events = events.filter(Q(starts_at__gt=starts_at) | Q(starts_at=starts_at, pk__gt=pk))

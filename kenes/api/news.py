@@ -87,8 +87,14 @@ class NewsPage(Schema):
 
 class NewsFilters(Schema):
     region: str | None = Field(None, max_length=40, description="Region slug.")
-    date_from: date | None = Field(None, description="Published on or after this day.")
-    date_to: date | None = Field(None, description="Published on or before this day.")
+    date_from: str | None = Field(
+        None, pattern=paging.DAY_PATTERN, json_schema_extra={"format": "date"},
+        description="Published on or after this day (YYYY-MM-DD).",
+    )
+    date_to: str | None = Field(
+        None, pattern=paging.DAY_PATTERN, json_schema_extra={"format": "date"},
+        description="Published on or before this day (YYYY-MM-DD).",
+    )
     source: str | None = Field(None, max_length=200, description="The outlet's name (any case).")
     q: str | None = Field(
         None, max_length=200, description="Words that must all occur in the title or the text (at most 8).",
@@ -205,7 +211,7 @@ def list_news(request: HttpRequest, filters: Query[NewsFilters]) -> dict[str, An
     articles = with_sources()
     if filters.region is not None:
         articles = articles.in_region(filters.region)
-    articles = articles.between(filters.date_from, filters.date_to)
+    articles = articles.between(paging.day(filters.date_from, "date_from"), paging.day(filters.date_to, "date_to"))
     if filters.source is not None and filters.source.strip():
         carried = NewsArticleSource.objects.filter(article=OuterRef("pk"), source__name__iexact=filters.source.strip())
         articles = articles.filter(Exists(carried))

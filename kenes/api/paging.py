@@ -73,3 +73,20 @@ def decode_date_pk(cursor: str) -> tuple[date | None, int]:
         if parsed is None:
             raise invalid()
     return parsed, _pk(pk)
+
+
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def day(value: str | None, field: str) -> date | None:
+    """A `YYYY-MM-DD` query parameter (checked by DAY_PATTERN first) as a date; an impossible day is a 422.
+    (pydantic's own date parsing would also take a number of seconds since 1970.)"""
+    if value is None:
+        return None
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ApiError(422, "invalid", _("Not a valid date (YYYY-MM-DD): %(field)s") % {"field": field})
+    return parsed

@@ -133,7 +133,7 @@ def test_pages_follow_the_cursor_through_undated_articles(client: Client, stored
 
 @pytest.mark.parametrize("query", [
     "region=mars", "cursor=zzz", "cursor=MjAyNi0wMy0wM3w", "cursor=fDA", "cursor=eHh8MQ", "limit=0", "limit=1000",
-    "date_from=yesterday", "q=" + "x" * 201,
+    "date_from=yesterday", "date_from=0.0", "date_to=2026-02-30", "q=" + "x" * 201,
 ])
 def test_bad_filters_are_422(client: Client, stored: dict[str, NewsArticle], query: str) -> None:
     response = client.get(f"/api/v1/news?{query}", HTTP_ACCEPT="application/json")
