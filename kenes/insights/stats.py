@@ -4,11 +4,15 @@ never one per row. Charts are plain data here; templates draw them as SVG."""
 from __future__ import annotations
 
 import csv
+import logging
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -127,14 +131,18 @@ def data_version(run: AnalysisRun | None) -> str:
 # ---------------------------------------------------------------- the public page
 #
 # The figures are counted once for every language (labels are put on per request) and kept in the
-# cache without an expiry date. A request that finds them older than PUBLIC_CACHE_SECONDS takes a
-# short lock and counts again; while it does, every other request (and process, with a shared cache)
-# is served the figures it finds. Only when there are no figures at all does a request count
-# without the lock. Counting is a handful of grouped queries that PostgreSQL answers from indexes
-# (`proposal_public_figures`, `insights_analysis_theme`), so even that request stays fast.
+# cache without an expiry date. A request that finds them older than PUBLIC_CACHE_SECONDS is served
+# them as they are and takes a short lock (`cache.add`: one process at a time with a shared cache)
+# to have them recounted in a thread of its process after it; every request meanwhile gets the last
+# figures. No task worker is involved, so `make demo` needs none. Only when there are no figures at
+# all (a cold cache) does a request count them itself. Counting is a handful of grouped queries that
+# PostgreSQL answers from narrow indexes (`proposal_public_figures`), so even that request stays fast.
+# KENES_PUBLIC_FIGURES_IN_BACKGROUND = False recounts in the request instead (still one at a time).
 
 PUBLIC_KEEP_SECONDS = 24 * 3600
-PUBLIC_LOCK_SECONDS = 30
+PUBLIC_LOCK_SECONDS = 60
+
+logger = logging.getLogger(__name__)
 
 
 def public_cache_key(run: AnalysisRun | None) -> str:
@@ -142,23 +150,45 @@ def public_cache_key(run: AnalysisRun | None) -> str:
 
 
 def public_figures(run: AnalysisRun | None) -> dict[str, Any]:
-    """The public page's figures (see `compute_public_figures`), at most PUBLIC_CACHE_SECONDS old
-    unless another request is counting them right now."""
+    """The public page's figures (see `compute_public_figures`): at most PUBLIC_CACHE_SECONDS old,
+    or the last ones while they are being recounted."""
     key = public_cache_key(run)
     figures = cache.get(key)
-    if figures is not None and (timezone.now() - figures["computed_at"]).total_seconds() < PUBLIC_CACHE_SECONDS:
-        return figures  # type: ignore[no-any-return]
-    lock = f"{key}:lock"
-    locked = cache.add(lock, 1, PUBLIC_LOCK_SECONDS)
-    if not locked and figures is not None:
-        return figures  # type: ignore[no-any-return]  # stale for a moment: someone is counting
+    if figures is None:
+        return recount_public_figures(run)
+    if (timezone.now() - figures["computed_at"]).total_seconds() >= PUBLIC_CACHE_SECONDS:
+        lock = f"{key}:lock"
+        if cache.add(lock, 1, PUBLIC_LOCK_SECONDS):
+            if getattr(settings, "KENES_PUBLIC_FIGURES_IN_BACKGROUND", True):
+                recount_in_background(run, lock)
+            else:
+                return recount_public_figures(run, lock=lock)
+    return figures  # type: ignore[no-any-return]
+
+
+def recount_public_figures(run: AnalysisRun | None, *, lock: str | None = None) -> dict[str, Any]:
+    """Count the figures, keep them in the cache and release `lock`."""
     try:
         figures = compute_public_figures(run)
-        cache.set(key, figures, PUBLIC_KEEP_SECONDS)
+        cache.set(public_cache_key(run), figures, PUBLIC_KEEP_SECONDS)
     finally:
-        if locked:
+        if lock:
             cache.delete(lock)
-    return figures  # type: ignore[no-any-return]
+    return figures
+
+
+def recount_in_background(run: AnalysisRun | None, lock: str) -> threading.Thread:
+    def work() -> None:
+        try:
+            recount_public_figures(run, lock=lock)
+        except Exception:
+            logger.exception("Counting the public figures failed; the next request tries again.")
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=work, name="kenes-public-figures", daemon=True)
+    thread.start()
+    return thread
 
 
 def tally(rows: Any) -> dict[Any, dict[str, int]]:

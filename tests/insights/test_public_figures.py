@@ -19,6 +19,13 @@ from kenes.insights.models import ProposalAnalysis
 from kenes.proposals.models import ANSWER_STATUSES, Proposal, Status
 
 
+@pytest.fixture(autouse=True)
+def _recount_in_the_request(settings: Any) -> None:
+    """Recounts happen in the request here (a thread would not see the test's transaction); the
+    background recount has its own transactional test."""
+    settings.KENES_PUBLIC_FIGURES_IN_BACKGROUND = False
+
+
 @pytest.fixture
 def varied(run: Any) -> Any:
     """The demo with every status, a few hidden proposals and one on no article at all."""
@@ -156,3 +163,34 @@ def test_public_page_shows_the_figures(client: Any, varied: Any) -> None:
     row = figures["articles"][0]
     assert f'href="{row["url"]}"' in content and f"?article={row['pk']}" in content
     assert "Bar(" not in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stale_figures_are_recounted_after_the_request_in_a_thread(
+    varied: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.KENES_PUBLIC_FIGURES_IN_BACKGROUND = True
+    threads = []
+    start = stats.recount_in_background
+
+    def recorded(*args: Any) -> Any:
+        threads.append(start(*args))
+        return threads[-1]
+
+    monkeypatch.setattr(stats, "recount_in_background", recorded)
+    first = stats.public_stats("kk")
+    assert not threads  # nothing to serve yet: counted in the request
+    Proposal.objects.filter(is_hidden=False).update(status=Status.NOTED)
+    age(varied, stats.PUBLIC_CACHE_SECONDS + 1)
+    with CaptureQueriesContext(connection) as queries:
+        served = stats.public_stats("kk")
+    assert len(queries) == 1  # the current run: the request counts nothing
+    assert served["answered"] == first["answered"] < served["total"]
+    assert len(threads) == 1
+    stats.public_stats("kk")  # while the thread counts (or after it): no second recount
+    threads[0].join()
+    assert len(threads) == 1  # one recount, whatever the requests meanwhile
+    fresh = stats.public_stats("kk")
+    assert fresh["answered"] == fresh["total"]
+    assert_figures_match(fresh, varied)
+    assert cache.get(stats.public_cache_key(varied) + ":lock") is None
