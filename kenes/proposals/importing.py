@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kenes.drafts.models import Article, Version
 from kenes.nlp.text import normalize
@@ -96,7 +97,9 @@ def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
         try:
             return data.decode("utf-8-sig" if encoding.replace("_", "-").lower() == "utf-8" else encoding), encoding
         except (UnicodeDecodeError, LookupError) as error:
-            raise ImportFileError(f"cannot decode the file as {encoding}: {error}") from error
+            raise ImportFileError(
+                _("cannot decode the file as %(encoding)s: %(error)s") % {"encoding": encoding, "error": error}
+            ) from error
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     try:
@@ -106,7 +109,7 @@ def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
     try:
         return data.decode("cp1251"), "cp1251"
     except UnicodeDecodeError as error:
-        raise ImportFileError("the file is neither UTF-8 nor cp1251 text") from error
+        raise ImportFileError(_("the file is neither UTF-8 nor cp1251 text")) from error
 
 
 def looks_binary(data: bytes) -> bool:
@@ -167,9 +170,9 @@ def read_csv(text: str, delimiter: str) -> Iterator[Row]:
             return
         except csv.Error as error:
             if "field limit" in str(error):
-                yield RowError(start + 1, f"a cell is longer than {MAX_CELL} characters")
+                yield RowError(start + 1, _("a cell is longer than %(max)d characters") % {"max": MAX_CELL})
             else:
-                yield RowError(start + 1, f"unreadable CSV record: {error}")
+                yield RowError(start + 1, _("unreadable CSV record: %(error)s") % {"error": error})
             reader, consumed = reader_from(start + 1)
             continue
         end = consumed()
@@ -185,14 +188,17 @@ def read_csv(text: str, delimiter: str) -> Iterator[Row]:
         extra = record[len(header):]
         short = len(record) < len(header)
         if span > 1 and (too_big or short or span > MAX_RECORD_LINES or any(c.strip() for c in extra)):
-            yield RowError(start + 1, "broken quoting: an unclosed quote runs over the following lines")
+            yield RowError(start + 1, _("broken quoting: an unclosed quote runs over the following lines"))
             reader, consumed = reader_from(start + 1)
             continue
         if too_big:
-            yield RowError(start + 1, f"a cell is longer than {MAX_CELL} characters")
+            yield RowError(start + 1, _("a cell is longer than %(max)d characters") % {"max": MAX_CELL})
             continue
         if any(c.strip() for c in extra):
-            yield RowError(start + 1, f"{len(record)} columns where the header has {len(header)}")
+            yield RowError(
+                start + 1,
+                _("%(found)d columns where the header has %(expected)d") % {"found": len(record), "expected": len(header)},
+            )
             continue
         yield start + 1, dict(zip(header, record, strict=False))
 
@@ -202,15 +208,15 @@ def read_jsonl(text: str) -> Iterator[Row]:
         if not line.strip():
             continue
         if len(line) > MAX_CELL * 2:
-            yield RowError(number, "the line is too long")
+            yield RowError(number, _("the line is too long"))
             continue
         try:
             value = json.loads(line)
         except ValueError as error:
-            yield RowError(number, f"not valid JSON: {error}")
+            yield RowError(number, _("not valid JSON: %(error)s") % {"error": error})
             continue
         if not isinstance(value, dict):
-            yield RowError(number, "not a JSON object")
+            yield RowError(number, _("not a JSON object"))
             continue
         yield number, value
 
@@ -221,7 +227,7 @@ def read_xlsx(data: bytes) -> Iterator[Row]:
     try:
         rows = read_first_sheet(data, max_unpacked_bytes=MAX_XLSX_UNPACKED)
     except WorkbookError as error:  # WorkbookTooLarge too: its message says so
-        raise ImportFileError(str(error)) from error
+        raise ImportFileError(_("unreadable XLSX file: %(error)s") % {"error": error}) from error
     return _xlsx_records(rows)
 
 
@@ -235,7 +241,7 @@ def _xlsx_records(rows: list[tuple[Any, ...]]) -> Iterator[Row]:
             header = [normalize(str(c)) for c in cells]
             continue
         if any(isinstance(c, str) and len(c) > MAX_CELL for c in cells):
-            yield RowError(number, f"a cell is longer than {MAX_CELL} characters")
+            yield RowError(number, _("a cell is longer than %(max)d characters") % {"max": MAX_CELL})
             continue
         yield number, dict(zip(header, cells, strict=False))
 
@@ -243,12 +249,12 @@ def _xlsx_records(rows: list[tuple[Any, ...]]) -> Iterator[Row]:
 def read_rows(path: Path, report: ImportReport, *, encoding: str = "auto", delimiter: str = "auto") -> Iterator[Row]:
     data = path.read_bytes()
     if not data.strip():
-        raise ImportFileError("the file is empty")
+        raise ImportFileError(_("the file is empty"))
     report.file_format = detect_format(path, data)
     if report.file_format == "xlsx":
         return read_xlsx(data)
     if looks_binary(data):
-        raise ImportFileError("the file looks binary, not CSV, XLSX or JSONL")
+        raise ImportFileError(_("the file looks binary, not CSV, XLSX or JSONL"))
     text, report.encoding = decode(data, encoding)
     if report.file_format == "jsonl":
         return read_jsonl(text)
@@ -268,7 +274,10 @@ def parse_mapping(value: str) -> dict[str, str]:
         key, sep, column = part.partition("=")
         key = key.strip().lower()
         if not sep or key not in FIELDS or not column.strip():
-            raise ImportFileError(f"bad mapping {part.strip()!r}: use field=Column with fields {', '.join(FIELDS)}")
+            raise ImportFileError(
+                _("bad mapping \"%(part)s\": use field=Column with fields %(fields)s")
+                % {"part": part.strip(), "fields": ", ".join(FIELDS)}
+            )
         mapping[key] = normalize(column).lower()
     return mapping
 
@@ -280,7 +289,9 @@ def resolve_columns(keys: list[str], mapping: dict[str, str]) -> dict[str, str]:
     for name in FIELDS:
         if name in mapping:
             if mapping[name] not in by_lower:
-                raise ImportFileError(f"--mapping: no column {mapping[name]!r} for {name} in the file")
+                raise ImportFileError(
+                    _("--mapping: no column \"%(column)s\" for %(field)s in the file") % {"column": mapping[name], "field": name}
+                )
             columns[name] = by_lower[mapping[name]]
             continue
         for alias in ALIASES[name]:
@@ -339,7 +350,7 @@ def parse_datetime_value(value: Any) -> datetime | None:
                 except ValueError:
                     continue
         if moment is None:
-            raise ValueError(f"unreadable date {text[:40]!r}")
+            raise ValueError(_("unreadable date \"%(value)s\"") % {"value": text[:40]})
     assert moment is not None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -379,27 +390,31 @@ def build_proposal(number: int, row: dict[str, Any], columns: dict[str, str], ct
     """A prepared Proposal for one row, or ValueError / SubmissionError with the reason."""
     text = cell(row, columns, "text")
     if not text:
-        raise ValueError("no text")
+        raise ValueError(_("no text"))
     article: Article | None = None
     article_value = cell(row, columns, "article")
     if article_value:
         match = _ARTICLE_NUMBER.search(article_value)
         if not match:
-            raise ValueError(f"unreadable article {article_value[:40]!r}")
+            raise ValueError(_("unreadable article \"%(value)s\"") % {"value": article_value[:40]})
         key = (int(match.group(1)), int(match.group(2) or 0))
         article = ctx.articles.get(key)
         if article is None:
-            raise ValueError(f"no article {match.group(0)} in version {ctx.version.name}")
+            raise ValueError(
+                _("no article %(article)s in version %(version)s") % {"article": match.group(0), "version": ctx.version.name}
+            )
     region = resolve_region(cell(row, columns, "region"), ctx.regions)
     if region is None:
-        raise ValueError(f"unknown region {cell(row, columns, 'region')[:60]!r}")
+        raise ValueError(_("unknown region \"%(value)s\"") % {"value": cell(row, columns, "region")[:60]})
     kind_value = normalize(cell(row, columns, "kind")).lower()
     kind = KIND_WORDS.get(kind_value, kind_value) if kind_value else Kind.COMMENT
     if kind not in Kind.values:
-        raise ValueError(f"unknown kind {kind_value[:40]!r}")
+        raise ValueError(_("unknown kind \"%(value)s\"") % {"value": kind_value[:40]})
     channel = cell(row, columns, "channel").lower() or ctx.default_channel
     if channel not in HISTORICAL:
-        raise ValueError(f"channel {channel[:20]!r} cannot be imported (use import, meeting or media)")
+        raise ValueError(
+            _("channel \"%(value)s\" cannot be imported (use import, meeting or media)") % {"value": channel[:20]}
+        )
     created_at = parse_datetime_value(row.get(columns["created_at"]) if "created_at" in columns else "")
     source_id = row_source_id(number, row, columns)
     return prepare_proposal(
@@ -469,8 +484,8 @@ def import_file(
             columns = resolve_columns(list(row.keys()), mapping or {})
             if "text" not in columns:
                 raise ImportFileError(
-                    "no text column: name one with --mapping text=<column> (columns: "
-                    + ", ".join(str(k)[:40] for k in list(row.keys())[:20]) + ")"
+                    _("no text column: name one with --mapping text=<column> (columns: %(columns)s)")
+                    % {"columns": ", ".join(str(k)[:40] for k in list(row.keys())[:20])}
                 )
         batch.append((number, row))
         if len(batch) >= batch_size:
@@ -479,5 +494,5 @@ def import_file(
         flush(columns)
     report.errors.sort(key=lambda error: error.row)
     if report.read == 0:
-        raise ImportFileError("no rows: the file has a header at most")
+        raise ImportFileError(_("no rows: the file has a header at most"))
     return report

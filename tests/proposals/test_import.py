@@ -26,9 +26,10 @@ ROWS = [
 
 
 def run(path: Path, *args: str) -> tuple[str, str]:
+    """The command in English (its messages in Kazakh and Russian: test_import_messages.py)."""
     out, err = StringIO(), StringIO()
-    call_command("import-proposals", str(path), "--version", "test-law/draft-1", "--no-progress", *args,
-                 stdout=out, stderr=err)
+    call_command("import-proposals", str(path), "--version", "test-law/draft-1", "--no-progress", "--lang", "en",
+                 *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -209,7 +210,7 @@ def test_missing_file_and_version(tmp_path: Path, draft: Any) -> None:
         run(tmp_path / "absent.csv")
     path = write(tmp_path, "a.csv", HEADER + ROWS[0])
     with pytest.raises(CommandError, match="no version"):
-        call_command("import-proposals", str(path), "--version", "nope", "--no-progress", stdout=StringIO())
+        call_command("import-proposals", str(path), "--version", "nope", "--no-progress", "--lang", "en", stdout=StringIO())
 
 
 def test_closed_window_rows_need_dates(tmp_path: Path, draft: Any) -> None:

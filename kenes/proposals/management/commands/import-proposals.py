@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from tqdm import tqdm
 
 from kenes.drafts.models import Version
@@ -14,6 +19,17 @@ from kenes.proposals.importing import ImportFileError, import_file, parse_mappin
 from kenes.proposals.models import Channel
 
 MAX_ERRORS_SHOWN = 200
+LANGS = ("kk", "ru", "en")
+
+
+def default_language() -> str:
+    """The first of kk, ru, en named in the LANGUAGE environment variable (gettext's list, such as
+    `ru` or `ru_RU:en`), else the site's LANGUAGE_CODE (Kazakh)."""
+    for item in os.environ.get("LANGUAGE", "").split(":"):
+        code = item.strip().split("_")[0].split(".")[0].lower()
+        if code in LANGS:
+            return code
+    return str(settings.LANGUAGE_CODE)
 
 
 def find_version(name: str | None) -> Version:
@@ -21,20 +37,20 @@ def find_version(name: str | None) -> Version:
     if not name:
         current = versions.under_consultation().first() or versions.order_by("-consultation_closes", "-id").first()
         if current is None:
-            raise CommandError("no version to import into: create or import a document first")
+            raise CommandError(_("no version to import into: create or import a document first"))
         return current
     if "/" in name:
-        document, _, version_name = name.partition("/")
+        document, _slash, version_name = name.partition("/")
         found = versions.filter(document__slug=document, name=version_name).first()
     elif name.isdigit():
         found = versions.filter(pk=int(name)).first()
     else:
         matches = list(versions.filter(name=name)[:2])
         if len(matches) > 1:
-            raise CommandError(f"version name {name!r} is ambiguous: use document/version")
+            raise CommandError(_('version name "%(name)s" is ambiguous: use document/version') % {"name": name})
         found = matches[0] if matches else None
     if found is None:
-        raise CommandError(f"no version {name!r} (use its id, name or document/name)")
+        raise CommandError(_('no version "%(name)s" (use its id, name or document/name)') % {"name": name})
     return found
 
 
@@ -62,20 +78,28 @@ class Command(BaseCommand):
         parser.add_argument("--channel", default=Channel.IMPORT, choices=["import", "meeting", "media"])
         parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--lang",
+            choices=LANGS,
+            help="Language of the messages (default: from the LANGUAGE environment variable, else Kazakh).",
+        )
 
-    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options["lang"] or default_language()):
+            self.run(options)
+
+    def run(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+            raise CommandError(_("no such file: %(path)s") % {"path": path})
         delimiter = options["delimiter"]
         if delimiter == "tab":
             delimiter = "\t"
         if delimiter not in {"auto", ",", ";", "\t"}:
-            raise CommandError("--delimiter must be auto, ',', ';' or tab")
+            raise CommandError(_("--delimiter must be auto, ',', ';' or tab"))
         version = find_version(options["target_version"])
         source = (options["source"] or path.name)[:100]
-        bar = tqdm(desc="import", unit="row", disable=True if options["no_progress"] else None,
+        bar = tqdm(desc=pgettext("progress bar", "import"), unit=pgettext("progress bar", "row"), disable=True if options["no_progress"] else None,
                    file=sys.stderr)
         try:
             report = import_file(
@@ -88,13 +112,26 @@ class Command(BaseCommand):
         finally:
             bar.close()
         for problem in report.errors[:MAX_ERRORS_SHOWN]:
-            self.stderr.write(f"row {problem.row}: {problem.reason}")
+            self.stderr.write(_("row %(row)d: %(reason)s") % {"row": problem.row, "reason": problem.reason})
         if len(report.errors) > MAX_ERRORS_SHOWN:
-            self.stderr.write(f"… and {len(report.errors) - MAX_ERRORS_SHOWN} more rejected rows")
+            self.stderr.write(
+                _("… rejected rows not shown: %(count)d") % {"count": len(report.errors) - MAX_ERRORS_SHOWN}
+            )
         details = report.file_format + (f", {report.encoding}" if report.encoding else "")
         if report.delimiter:
-            details += f", delimiter {report.delimiter!r}"
+            details += ", " + _("delimiter %(delimiter)s") % {"delimiter": repr(report.delimiter)}
         self.stdout.write(
-            f"{path.name} ({details}) into {version}: read {report.read}, created {report.created}, "
-            f"already present {report.already_present}, rejected {report.rejected}"
+            _(
+                "%(file)s (%(details)s) into %(version)s: read %(read)d, created %(created)d, "
+                "already present %(present)d, rejected %(rejected)d"
+            )
+            % {
+                "file": path.name,
+                "details": details,
+                "version": version,
+                "read": report.read,
+                "created": report.created,
+                "present": report.already_present,
+                "rejected": report.rejected,
+            }
         )
