@@ -16,7 +16,9 @@ How it runs:
 2. Near-duplicate / form-letter groups over all texts (`kenes.nlp.dedup`); with `--state DIR` the
    groups of earlier runs are kept in `DIR/dedup.npz` and new texts are matched against them.
 3. Semantic clusters of the texts outside any group (`kenes.nlp.clusters`); labels, representative
-   texts and summaries read the few texts they need back from the input file by offset.
+   texts and summaries read the few texts they need back from the input file by offset. From the
+   Python API, with a `clusters.ClusterModel` of earlier runs, texts close enough to an earlier
+   cluster join it and only the rest are clustered anew (`combine`).
 4. Output lines in input order; `--summary FILE.json` with groups, clusters and counts by theme,
    article, region and language.
 
@@ -324,6 +326,11 @@ class AnalysisResult:
     errors: list[tuple[int, str]]
     timings: dict[str, float]
     text_of: Callable[[list[int]], list[str]]
+    # With a `ClusterModel` of earlier runs: index into its keys of the cluster each row joined (-1:
+    # none; those rows are clustered anew in `cluster_ids`). The model to keep for the next run: the
+    # given one plus this run's new clusters (or, without one, the model of this run's clusters).
+    joined: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    cluster_model: clusters.ClusterModel | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -438,6 +445,7 @@ class AnalysisResult:
             "clusters": {
                 "count": len(self.cluster_info),
                 "clustered_proposals": int((self.cluster_ids >= 0).sum()),
+                "joined_earlier_clusters": int((self.joined >= 0).sum()),
                 "silhouette_by_k": {str(k): round(v, 4) for k, v in sorted(self.silhouettes.items())},
                 "clusters": cluster_summary,
             },
@@ -450,8 +458,14 @@ def _starts(counts: list[int]) -> NDArray[np.int64]:
 
 
 def combine(chunks: Sequence[Chunk], *, index: dedup.DedupIndex | None, seed: int,
-            text_of: Callable[[list[int]], list[str]], timings: dict[str, float]) -> AnalysisResult:
-    """Dedup and clusters over the per-text results of all chunks."""
+            text_of: Callable[[list[int]], list[str]], timings: dict[str, float],
+            model: clusters.ClusterModel | None = None, cluster_prefix: str = "c") -> AnalysisResult:
+    """Dedup and clusters over the per-text results of all chunks.
+
+    With `model` (the clusters of earlier runs), a text outside any form-letter group first joins
+    the nearest earlier cluster when it is close enough (`ClusterModel.assign`; `result.joined`);
+    only the rest are clustered anew. `result.cluster_model` is what to keep for the next run: the
+    given model with this run's new clusters added under the keys `cluster_prefix` + cluster id."""
     ids: list[str] = []
     regions: list[str] = []
     errors: list[tuple[int, str]] = []
@@ -476,10 +490,23 @@ def combine(chunks: Sequence[Chunk], *, index: dedup.DedupIndex | None, seed: in
 
     started = time.perf_counter()
     labels = np.full(len(ids), -1, dtype=np.int32)
+    joined = np.full(len(ids), -1, dtype=np.int32)
     outside = np.flatnonzero(groups == 0)
+    if model is not None and len(model) and len(outside):
+        assigned = model.assign(terms[outside])
+        joined[outside] = assigned
+        outside = outside[assigned < 0]
+        timings["cluster_join"] = time.perf_counter() - started
     fit = clusters.fit(terms[outside], seed=seed)
-    del terms
     labels[outside] = fit.labels
+    new_keys = [f"{cluster_prefix}{c}" for c in range(fit.k)]
+    if model is not None:
+        next_model: clusters.ClusterModel | None = model.extend(terms[outside], fit.labels, new_keys)
+    elif fit.k:
+        next_model = clusters.ClusterModel.from_fit(terms[outside], fit, new_keys)
+    else:
+        next_model = None
+    del terms
     timings["clusters"] = time.perf_counter() - started
     languages = np.frombuffer(b"".join(c.languages for c in chunks), dtype=np.uint8).copy()
 
@@ -508,11 +535,14 @@ def combine(chunks: Sequence[Chunk], *, index: dedup.DedupIndex | None, seed: in
         errors=sorted(errors),
         timings=timings,
         text_of=text_of,
+        joined=joined,
+        cluster_model=next_model,
     )
 
 
 def analyze_records(records: Iterable[Mapping[str, Any]], *, state: dedup.DedupIndex | None = None,
-                    seed: int = 0) -> AnalysisResult:
+                    seed: int = 0, model: clusters.ClusterModel | None = None,
+                    cluster_prefix: str = "c") -> AnalysisResult:
     """Analyse records (`{"id", "text", "region"?}` mappings) in this process. With `state`, duplicate
     groups are matched against (and added to) an earlier analysis (`DedupIndex.load(path)`); the caller
     saves it (`state.save(path)`). Malformed records are listed in `result.errors` by position (from 1)."""
@@ -529,7 +559,8 @@ def analyze_records(records: Iterable[Mapping[str, Any]], *, state: dedup.DedupI
     _text_cache.clear()  # a long-lived (web) process keeps nothing between calls
     texts = [t for c in chunks for t in (c.texts or [])]
     timings = {"per_text": time.perf_counter() - started}
-    result = combine(chunks, index=state, seed=seed, text_of=lambda rows: [texts[r] for r in rows], timings=timings)
+    result = combine(chunks, index=state, seed=seed, text_of=lambda rows: [texts[r] for r in rows], timings=timings,
+                     model=model, cluster_prefix=cluster_prefix)
     result.timings["total"] = time.perf_counter() - started
     return result
 
@@ -553,8 +584,10 @@ def _text_reader(path: Path, offsets: NDArray[np.int64]) -> Callable[[list[int]]
 
 
 def analyze_file(path: Path, *, workers: int, index: dedup.DedupIndex | None, seed: int = 0,
-                 progress: bool = True, report: Callable[[str], None] | None = None) -> AnalysisResult:
-    """Analyse a JSONL file with `workers` processes (1: in this process)."""
+                 progress: bool = True, report: Callable[[str], None] | None = None,
+                 model: clusters.ClusterModel | None = None, cluster_prefix: str = "c") -> AnalysisResult:
+    """Analyse a JSONL file with `workers` processes (1: in this process). `model` and
+    `cluster_prefix`: see `combine`."""
     from tqdm import tqdm
 
     started = time.perf_counter()
@@ -589,7 +622,8 @@ def analyze_file(path: Path, *, workers: int, index: dedup.DedupIndex | None, se
     bar.close()
     timings = {"per_text": time.perf_counter() - started}
     offsets = np.array([o for c in chunks for o in c.offsets], dtype=np.int64)
-    result = combine(chunks, index=index, seed=seed, text_of=_text_reader(path, offsets), timings=timings)
+    result = combine(chunks, index=index, seed=seed, text_of=_text_reader(path, offsets), timings=timings,
+                     model=model, cluster_prefix=cluster_prefix)
     result.timings["total"] = time.perf_counter() - started
     return result
 
