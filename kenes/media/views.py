@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -85,7 +86,13 @@ def news_list(request: HttpRequest) -> HttpResponse:
         queryset = queryset.between(data.get("date_from"), data.get("date_to"))
         page = data.get("page") or 1
     offset = (page - 1) * PAGE_SIZE
-    rows = list(queryset.prefetch_related("sources__source")[offset: offset + PAGE_SIZE + 1])
+    linked = EventCoverage.objects.filter(source=EventCoverage.Source.CONFIRMED).select_related("event")
+    rows = list(
+        queryset.prefetch_related(
+            "sources__source",
+            Prefetch("event_links", queryset=linked.order_by("event__starts_at", "event_id"), to_attr="linked_events"),
+        )[offset: offset + PAGE_SIZE + 1]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
