@@ -40,7 +40,7 @@ from kenes.insights.models import (
     ThemeLabel,
     pack,
 )
-from kenes.nlp import dedup, pipeline
+from kenes.nlp import clusters, dedup, pipeline
 from kenes.nlp.text import normalize
 from kenes.nlp.themes import THEMES, ThemeModel, classify_batch
 from kenes.proposals.actions import can_answer, record_change
@@ -255,6 +255,8 @@ def copy_forward(run: AnalysisRun, base: AnalysisRun) -> dict[str, ProposalGroup
     merged = [(mapping[g.pk], mapping.get(g.merged_into_id or 0)) for g in old_groups if g.merged_into_id]
     for new_pk, target in merged:
         ProposalGroup.objects.filter(pk=new_pk).update(merged_into_id=target)
+    for old, new in zip(old_groups, new_groups, strict=True):  # the returned groups know their merges
+        new.merged_into_id = mapping.get(old.merged_into_id or 0)
     rows = (
         ProposalAnalysis.objects.filter(run=base)
         .order_by("pk")
@@ -285,10 +287,31 @@ def copy_forward(run: AnalysisRun, base: AnalysisRun) -> dict[str, ProposalGroup
     return {g.key: g for g in new_groups}
 
 
+def cluster_prefix(run: AnalysisRun) -> str:
+    """Key prefix of the clusters a run forms: "c" (c0, c1 …) for a full run, "r<run>c" for an
+    incremental one (its clusters sit beside the copied ones)."""
+    return f"r{run.pk}c" if run.kind == RunKind.INCREMENTAL else "c"
+
+
+def live_group(group: ProposalGroup, by_pk: dict[int, ProposalGroup]) -> ProposalGroup:
+    """The group an analyst merged `group` into (following merges of merges), or `group` itself."""
+    seen = {group.pk}
+    while group.merged_into_id and group.merged_into_id in by_pk and group.merged_into_id not in seen:
+        group = by_pk[group.merged_into_id]
+        seen.add(group.pk)
+    return group
+
+
 def store_results(
-    run: AnalysisRun, export: Export, result: pipeline.AnalysisResult, groups_by_key: dict[str, ProposalGroup]
+    run: AnalysisRun,
+    export: Export,
+    result: pipeline.AnalysisResult,
+    groups_by_key: dict[str, ProposalGroup],
+    joined_keys: Sequence[str] = (),
 ) -> None:
-    """Groups and per-proposal rows of the analysed proposals, under the run."""
+    """Groups and per-proposal rows of the analysed proposals, under the run. `joined_keys`: the keys
+    of the cluster model given to the pipeline (`result.joined` indexes them): a proposal that joined
+    an earlier cluster goes to that cluster's group, or to the group an analyst merged it into."""
     n = len(result)
     row_of_id = {pk: i for i, pk in enumerate(export.ids)}
     rows = [row_of_id[int(rid)] for rid in result.ids]  # export row of each analysed record
@@ -327,7 +350,7 @@ def store_results(
                     language=pipeline.LANGUAGES[int(result.languages[i])],
                 )
             )
-    prefix = f"r{run.pk}c" if run.kind == RunKind.INCREMENTAL else "c"
+    prefix = cluster_prefix(run)
     for info in result.cluster_info:
         rep_ids = [export.ids[rows[r]] for r in info.representatives]
         rep_text = result.text_of(info.representatives[:1])[0] if info.representatives else ""
@@ -350,6 +373,8 @@ def store_results(
         new_groups.append(ProposalGroup(run=run, kind=GroupKind.CLUSTER, key=UNCLUSTERED))
     for group in ProposalGroup.objects.bulk_create(new_groups, batch_size=500):
         groups_by_key[group.key] = group
+    by_pk = {g.pk: g for g in groups_by_key.values()}
+    joined = result.joined if len(result.joined) == n else np.full(n, -1, dtype=np.int32)
     _beat(run, phase="storing", progress=65)
     batch: list[ProposalAnalysis] = []
     for start in range(0, n, BATCH):
@@ -386,8 +411,15 @@ def store_results(
                 refs = [article_number, *refs]
             gid = int(gids[i])
             cluster = int(result.cluster_ids[i])
-            member_key = dedup.group_id_str(gid) if gid else (f"{prefix}{cluster}" if cluster >= 0 else UNCLUSTERED)
+            if gid:
+                member_key = dedup.group_id_str(gid)
+            elif joined[i] >= 0:
+                member_key = joined_keys[int(joined[i])]
+            else:
+                member_key = f"{prefix}{cluster}" if cluster >= 0 else UNCLUSTERED
             member_group = groups_by_key.get(member_key) if member_key else None
+            if member_group is not None and member_group.merged_into_id:
+                member_group = live_group(member_group, by_pk)
             if member_group is not None:
                 touched[member_group.key].add(export.regions[r], export.created[r])
             batch.append(
@@ -452,6 +484,8 @@ def execute_run(*, run_id: int) -> str:
 def analyse(run: AnalysisRun) -> dict[str, Any]:
     base = run.based_on if run.kind == RunKind.INCREMENTAL else None
     index = dedup.DedupIndex()
+    model: clusters.ClusterModel | None = None
+    stored_clusters: bytes | None = None
     after_id = 0
     groups_by_key: dict[str, ProposalGroup] = {}
     errors: list[str] = []
@@ -466,6 +500,10 @@ def analyse(run: AnalysisRun) -> dict[str, Any]:
             after_id = base.last_proposal_id
             _beat(run, phase="copying")
             groups_by_key = copy_forward(run, base)
+            if state.clusters is not None:  # None: a state from before cluster models, new texts cluster anew
+                stored_clusters = bytes(state.clusters)
+                kept = [key for key, g in groups_by_key.items() if g.kind == GroupKind.CLUSTER]
+                model = clusters.ClusterModel.from_bytes(stored_clusters).subset(kept)
         expected = Proposal.objects.filter(pk__gt=after_id).count()
         _beat(run, total=expected, phase="reading")
         export = export_proposals(run, Path(tmp) / "proposals.jsonl", after_id=after_id, expected=expected)
@@ -473,14 +511,22 @@ def analyse(run: AnalysisRun) -> dict[str, Any]:
         if export.ids:
             with heartbeat(run):
                 result = pipeline.analyze_file(
-                    export.path, workers=1, index=index, progress=False, report=errors.append
+                    export.path,
+                    workers=1,
+                    index=index,
+                    progress=False,
+                    report=errors.append,
+                    model=model,
+                    cluster_prefix=cluster_prefix(run),
                 )
-            store_results(run, export, result, groups_by_key)
+            store_results(run, export, result, groups_by_key, joined_keys=model.keys if model is not None else ())
             summary = result.summary(groups_listed=0)
+            if result.cluster_model is not None:
+                stored_clusters = result.cluster_model.to_bytes()
         else:
             summary = {"proposals": 0}
         index.save(buffer)
-        AnalysisState.objects.create(run=run, dedup=buffer.read_bytes())
+        AnalysisState.objects.create(run=run, dedup=buffer.read_bytes(), clusters=stored_clusters)
     carried = None
     if run.kind == RunKind.FULL and run.based_on_id is not None:  # analysts' group corrections of the published run
         from kenes.insights.carry import carry_corrections  # here: carry.py uses this module

@@ -101,11 +101,15 @@ class AnalysisRun(models.Model):
 
 
 class AnalysisState(models.Model):
-    """The dedup index of a run (`kenes.nlp.dedup.DedupIndex` as .npz bytes): incremental runs match
-    new proposals against it. Kept apart from the run so listing runs never loads it."""
+    """What incremental runs need of a run, kept apart from the run so listing runs never loads it:
+    the dedup index (`kenes.nlp.dedup.DedupIndex` as .npz bytes), to match new proposals against
+    known form letters, and the clusters (`kenes.nlp.clusters.ClusterModel.to_bytes`: centroids and
+    IDF weights, keyed by group key), so new proposals join the clusters they are close to. `clusters`
+    is None for states stored before it existed: new proposals are then clustered anew."""
 
     run = models.OneToOneField(AnalysisRun, on_delete=models.CASCADE, related_name="state")
     dedup = models.BinaryField()
+    clusters = models.BinaryField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"state of run {self.run_id}"
