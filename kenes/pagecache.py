@@ -9,17 +9,25 @@ id (`moderation_mark()`, read from the database on every request) is part of eve
 such a change no worker serves a fragment rendered before it. The mark is read before the data,
 so a fragment is never stored under a newer mark than the data it shows.
 
-The per-process cache (settings.CACHES["pages"], locmem) needs no shared server and costs no
-query; each worker renders each fragment once per period.
+Two levels: the worker's own memory (settings.CACHES["pages"], locmem: no query at all), then
+the default cache when that one is shared (KENES_CACHE=database, as production runs for its rate
+limits: one indexed read), so that one worker renders a fragment once per period for all the
+workers and app servers, not each of them. A fragment carries its expiry time from the first
+render: the copy a worker takes from the shared cache expires with it, so no copy outlives the
+period.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils.translation import get_language
 
 CACHE_ALIAS = "pages"
@@ -40,16 +48,31 @@ def fragment_key(name: str, mark: int, parts: Iterable[object]) -> str:
     return f"page:{name}:{get_language() or settings.LANGUAGE_CODE}:{mark}:{digest}"
 
 
+def shared_cache() -> BaseCache | None:
+    """The default cache when other workers see it too (not a per-process locmem)."""
+    default = caches["default"]
+    return None if isinstance(default, LocMemCache) else default
+
+
 def cached_fragment(name: str, mark: int, parts: Iterable[object], render: Callable[[], str]) -> str:
-    """The fragment from the cache, or `render()` stored for the next requests. With the cache
-    off, just `render()`."""
+    """The fragment from the worker's cache, else from the shared one, else `render()` stored in
+    both for the rest of the period. With the cache off, just `render()`."""
     seconds = ttl()
     if seconds <= 0:
         return render()
-    cache = caches[CACHE_ALIAS]
+    local = caches[CACHE_ALIAS]
     key = fragment_key(name, mark, parts)
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, timeout=seconds)
+    html = local.get(key)
+    if html is not None:
+        return str(html)
+    shared = shared_cache()
+    now = time.time()
+    entry: Any = shared.get(key) if shared is not None else None
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] > now:
+        expires, html = entry
+    else:
+        expires, html = now + seconds, render()
+        if shared is not None:
+            shared.set(key, (expires, str(html)), timeout=seconds)
+    local.set(key, str(html), timeout=max(1, int(expires - now)))
     return str(html)

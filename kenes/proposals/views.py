@@ -32,6 +32,8 @@ from kenes.ratelimit import ratelimit
 PAGE_SIZE = 20
 MAX_PAGE = 500  # deeper pages: narrow the filters (no COUNT(*) and no huge OFFSET)
 QUEUE_SIZE = 50
+# Columns the list never shows: the search terms and the articles' long texts (select_related).
+LIST_UNUSED_COLUMNS = ("search_text", "article__text_kk", "article__text_ru", "article__text_en")
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -76,7 +78,7 @@ def sees_public_list(user: Any) -> bool:
 def render_proposal_list(params: QueryDict, user: Any, results_only: bool) -> str:
     """The list's body (filter form and results) or, for htmx, the results alone, for `user`."""
     form = FilterForm(params or None)
-    queryset = Proposal.objects.visible_to(user).select_related("article")
+    queryset = Proposal.objects.visible_to(user).select_related("article").defer(*LIST_UNUSED_COLUMNS)
     filters: dict[str, Any] = {}
     page = 1
     if form.is_valid():

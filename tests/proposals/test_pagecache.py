@@ -104,3 +104,49 @@ def test_mark_is_the_latest_change(submit: Any, users: dict[str, Any]) -> None:
     proposal = submit("Ұсыныс")
     hide_proposal(proposal=proposal, moderator=users["moderator"], reason="Spam from a bot")
     assert ProposalChange.objects.latest_mark() == ProposalChange.objects.order_by("id").last().pk
+
+
+@pytest.fixture
+def shared_cache(settings: Any, tmp_path: Any) -> Any:
+    """A default cache that other workers would see too (a file cache stands in for the database one)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)},
+    }
+    settings.KENES_PAGE_CACHE_SECONDS = 60
+    caches["pages"].clear()
+    yield caches["default"]
+    caches["pages"].clear()
+
+
+def test_one_render_shared_by_the_workers(client: Any, submit: Any, users: dict[str, Any], shared_cache: Any) -> None:
+    from kenes import pagecache
+
+    first = submit("Бірінші ұсыныс")
+    assert pagecache.shared_cache() is not None
+    assert first.receipt_code in listed(client)
+    caches["pages"].clear()  # another worker: nothing in its own memory
+    later = submit("Кейінгі ұсыныс")
+    assert later.receipt_code not in listed(client)  # the first worker's render, from the shared cache
+    hide_proposal(proposal=first, moderator=users["moderator"], reason="Spam from a bot")
+    html = listed(client)
+    assert first.receipt_code not in html and later.receipt_code in html
+
+
+def test_a_copy_from_the_shared_cache_expires_with_the_original(submit: Any, shared_cache: Any) -> None:
+    from kenes import pagecache
+
+    calls = []
+
+    def render() -> str:
+        calls.append(1)
+        return f"<p>{len(calls)}</p>"
+
+    assert pagecache.cached_fragment("t", 1, ["x"], render) == "<p>1</p>"
+    key = pagecache.fragment_key("t", 1, ["x"])
+    expires, html = shared_cache.get(key)
+    shared_cache.set(key, (expires - 61, html), timeout=60)  # as if rendered a period ago elsewhere
+    caches["pages"].clear()
+    assert pagecache.cached_fragment("t", 1, ["x"], render) == "<p>2</p>"
+    assert pagecache.cached_fragment("t", 1, ["x"], render) == "<p>2</p>"
+    assert pagecache.cached_fragment("t", 2, ["x"], render) == "<p>3</p>"  # another mark, another fragment
