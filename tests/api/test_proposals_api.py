@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from kenes.drafts.models import Document, Version
@@ -42,6 +43,8 @@ def test_list_shows_public_fields_only_and_masks_personal_data(api: Any, submit:
     for private in ("Бекова", "citizen1", "author", "hidden_reason", "source_id"):
         assert private not in raw
     assert item["article"] == "1" and item["document"] == "test-law" and item["region"] == "atyrau"
+    assert item["url"] == reverse("proposals:detail", args=[item["receipt_code"]])
+    assert api.get(f"/api/v1/proposals/{item['receipt_code']}").json()["url"] == item["url"]
 
 
 def test_masked_for_everyone_even_moderators(api: Any, submit: Any, users: Any) -> None:
