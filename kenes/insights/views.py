@@ -47,12 +47,11 @@ from kenes.insights.models import (
 from kenes.insights.textdiff import word_diff
 from kenes.nlp.pii import mask_personal_data
 from kenes.nlp.themes import THEMES
-from kenes.proposals.models import Proposal
+from kenes.proposals.models import Proposal, search_condition
 from kenes.regions import REGION_SLUGS, region_name
 
 PAGE_SIZE = 50
 MEMBERS_PAGE = 50
-SEARCH_LIMIT = 5000
 MAX_SPLIT = 10_000  # proposals chosen at once to split off a group
 
 View = Callable[..., HttpResponse]
@@ -453,14 +452,17 @@ def sliced_view(
     extra: dict[str, Any] | None = None,
 ) -> TemplateResponse:
     """Proposals on one article, theme or region: how they are grouped (cached until the data
-    changes) and the latest of them (with a search)."""
+    changes) and the latest of them, or the latest that match a search: one query that filters the
+    slice and searches together (no list of every match of the words first)."""
     q = (request.GET.get("q") or "")[:200]
-    listed = analyses if listed is None or q.strip() else listed
     if q.strip():
-        # The latest matches of the full-text search first (bounded), then the slice's filter on them.
-        matches = list(Proposal.objects.search(q).order_by("-pk").values_list("pk", flat=True)[:SEARCH_LIMIT])
-        listed = listed.filter(proposal_id__in=matches)
-    proposals = list(listed.select_related("proposal", "group").order_by("-proposal_id")[:PAGE_SIZE])
+        condition = search_condition(q, using=analyses.db, prefix="proposal__")
+        listed = analyses.filter(condition) if condition is not None else analyses.none()
+    elif listed is None:
+        listed = analyses
+    proposals = list(
+        listed.select_related("proposal").defer("proposal__search_text").order_by("-proposal_id")[:PAGE_SIZE]
+    )
     key = f"insights:slice:{slice_key}:{stats.data_version(run)}"
     summary = cache.get(key)
     if summary is None:

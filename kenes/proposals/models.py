@@ -145,26 +145,49 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         an indexed term, numbers exactly). FTS5 on SQLite; on PostgreSQL the stored, GIN-indexed
         `search_vector` column (generated as to_tsvector('simple', search_text), migration 0004);
         the stemming is ours (kenes.nlp.text.search_terms) on both sides."""
-        terms = query_terms(query)
-        if not terms:
-            return self.none()
-        vendor = connections[self.db].vendor
-        if vendor == "postgresql":
-            tsquery = " & ".join(f"'{term}'" if term.isdigit() else f"'{term}':*" for term in terms)
-            condition = RawSQL(
-                "\"proposals_proposal\".\"search_vector\" @@ to_tsquery('simple', %s)",
-                [tsquery], output_field=models.BooleanField(),
-            )
-            return self.filter(condition)
-        if vendor == "sqlite":
-            match = " ".join(f'"{term}"' if term.isdigit() else f'"{term}"*' for term in terms)
-            return self.filter(id__in=RawSQL(
-                "SELECT rowid FROM proposals_proposal_fts WHERE proposals_proposal_fts MATCH %s", [match],
-            ))
-        result = self
-        for term in terms:
-            result = result.filter(search_text__contains=term)
-        return result
+        condition = search_condition(query, using=self.db)
+        return self.none() if condition is None else self.filter(condition)
+
+
+def search_condition(query: str, *, using: str = "default", prefix: str = "") -> models.Q | None:
+    """The condition of `ProposalQuerySet.search` (None when the query has no term), for proposals
+    reached through `prefix` ("proposal__" from a model with a `proposal` foreign key): one query
+    that joins, filters and orders together, rather than a list of matching ids first."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        tsquery = " & ".join(f"'{term}'" if term.isdigit() else f"'{term}':*" for term in terms)
+        return models.Q(**{f"{prefix}search_text__{VectorMatch.lookup_name}": tsquery})
+    if vendor == "sqlite":
+        match = " ".join(f'"{term}"' if term.isdigit() else f'"{term}"*' for term in terms)
+        return models.Q(**{f"{prefix}id__in": RawSQL(
+            "SELECT rowid FROM proposals_proposal_fts WHERE proposals_proposal_fts MATCH %s", [match],
+        )})
+    condition = models.Q()
+    for term in terms:
+        condition &= models.Q(**{f"{prefix}search_text__contains": term})
+    return condition
+
+
+class VectorMatch(models.Lookup):  # type: ignore[type-arg]
+    """`search_text__vector_match=<tsquery>` (PostgreSQL): the stored `search_vector` column of the
+    same row (always to_tsvector('simple', search_text), migration 0004; not a Django field) matched
+    with the GIN index. Registered on Proposal.search_text only; the row's table alias is Django's, so
+    it works through joins and in subqueries."""
+
+    lookup_name = "vector_match"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        table, column = lhs.rsplit(".", 1)
+        if column != connection.ops.quote_name("search_text") or lhs_params:
+            raise ValueError(f"vector_match works on Proposal.search_text only, not on {lhs}")
+        return f"{table}.{connection.ops.quote_name('search_vector')} @@ to_tsquery('simple', {rhs})", [
+            *lhs_params, *rhs_params,
+        ]
 
 
 class Proposal(models.Model):
@@ -275,6 +298,9 @@ class Proposal(models.Model):
 
     def is_author(self, user: Any) -> bool:
         return bool(user is not None and getattr(user, "is_authenticated", False) and self.author_id == user.pk)
+
+
+Proposal._meta.get_field("search_text").register_lookup(VectorMatch)
 
 
 class ProposalChangeQuerySet(models.QuerySet["ProposalChange"]):

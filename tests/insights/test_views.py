@@ -133,3 +133,35 @@ def test_split_members_chosen_on_any_page(client: Any, users: dict[str, Any], ru
     client.post(split, {"members": [str(last)]})
     moved = ProposalAnalysis.objects.get(run=run, proposal_id=last).group
     assert moved.pk != group.pk and moved.key.startswith(f"split-{group.pk}-")
+
+
+@pytest.mark.parametrize("kind", ["article", "theme", "region"])
+def test_slice_search_lists_the_latest_matches_of_the_slice(
+    client: Any, users: dict[str, Any], run: Any, kind: str
+) -> None:
+    from kenes.insights.models import pack
+    from kenes.proposals.models import Proposal
+
+    client.force_login(users["analyst"])
+    analysis = ProposalAnalysis.objects.filter(run=run).exclude(article_number=None).exclude(theme="").first()
+    in_slice = {
+        "article": ProposalAnalysis.objects.filter(run=run, articles__contains=pack([analysis.article_number])),
+        "theme": ProposalAnalysis.objects.filter(run=run, theme=analysis.theme),
+        "region": ProposalAnalysis.objects.filter(run=run, proposal__region=analysis.proposal.region),
+    }[kind]
+    url = {
+        "article": reverse("insights:article", args=[analysis.article_number]),
+        "theme": reverse("insights:theme", args=[analysis.theme]),
+        "region": reverse("insights:region", args=[analysis.proposal.region]),
+    }[kind]
+    slice_ids = set(in_slice.values_list("proposal_id", flat=True))
+    found = 0
+    for word in ["бап", "мерзім", analysis.proposal.text.split()[0], "жоқсөзқайда"]:
+        matches = set(Proposal.objects.search(word).values_list("pk", flat=True))
+        expected = sorted(slice_ids & matches, reverse=True)[:50]
+        response = client.get(url, {"q": word})
+        assert response.status_code == 200
+        assert [a.proposal_id for a in response.context["proposals"]] == expected, word
+        found += len(expected)
+    assert found  # some words match some proposals of the slice
+    assert [a.proposal_id for a in client.get(url, {"q": "а"}).context["proposals"]] == []  # no searchable term
