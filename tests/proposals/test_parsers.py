@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,7 +63,9 @@ def test_parse_mapping_errors() -> None:
     assert parse_mapping("text=Мәтін, region = Өңір") == {"text": "мәтін", "region": "өңір"}
     assert parse_mapping("") == {}
     for bad in ("text", "colour=x", "text="):
-        with pytest.raises(Exception, match="bad mapping"):
+        with translation.override("en"), pytest.raises(Exception, match="bad mapping"):
+            parse_mapping(bad)
+        with pytest.raises(Exception, match="сәйкестік қате"):  # Kazakh: the default language
             parse_mapping(bad)
 
 
