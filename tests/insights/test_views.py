@@ -165,3 +165,14 @@ def test_slice_search_lists_the_latest_matches_of_the_slice(
         found += len(expected)
     assert found  # some words match some proposals of the slice
     assert [a.proposal_id for a in client.get(url, {"q": "а"}).context["proposals"]] == []  # no searchable term
+
+
+def test_search_condition_through_a_join_and_in_a_subquery(run: Any) -> None:
+    from kenes.proposals.models import Proposal, search_condition
+
+    for word in ["бап", "мерзім", "жоқсөзқайда"]:
+        expected = set(Proposal.objects.search(word).values_list("pk", flat=True))
+        joined = ProposalAnalysis.objects.filter(run=run).filter(search_condition(word, prefix="proposal__"))
+        nested = ProposalAnalysis.objects.filter(run=run, proposal__in=Proposal.objects.search(word))
+        assert set(joined.values_list("proposal_id", flat=True)) == expected
+        assert set(nested.values_list("proposal_id", flat=True)) == expected
