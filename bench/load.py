@@ -695,7 +695,7 @@ def main(argv: list[str] | None = None) -> int:
             if n == 0:
                 session.login(client["username"])  # the login form works; the others skip its password hash
             else:
-                session.request("GET", "/accounts/login/")  # the CSRF cookie, as a browser gets it
+                session.request("GET", "/proposals/")  # the CSRF cookie, as a browser gets it from any page
             cookies.append(dict(session.cookies))
             session.connection.close()
         backends = postgres_backends()
