@@ -198,7 +198,8 @@ def start_server(port: int, env: dict[str, str], access_log: str) -> subprocess.
         "KENES_BIND": f"{HOST}:{port}",
         "KENES_ACCESS_LOG": "",
         "KENES_RATELIMIT_ENABLED": "0",
-        "KENES_CONN_MAX_AGE": "60",
+        # Connections outlive the run, so that the CPU of their PostgreSQL backends can be counted.
+        "KENES_CONN_MAX_AGE": "600",
         "KENES_MANIFEST_STATIC": "0",
         "KENES_LOG_LEVEL": "ERROR",
     }
