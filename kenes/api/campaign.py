@@ -8,11 +8,12 @@ an event, the change history, unconfirmed or dismissed news links. Free text wri
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.params.functions import Path as PathParam
@@ -29,6 +30,7 @@ from kenes.regions import REGION_SLUGS
 router = Router(tags=["campaign"])
 
 MAX_PAGE_SIZE = 100
+EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
 
 
 class CoalitionOut(Schema):
@@ -246,10 +248,14 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> dict[str,
             | Q(coalition__parent__parent_id=filters.coalition)
         )
     date_from, date_to = paging.day(filters.date_from, "date_from"), paging.day(filters.date_to, "date_to")
+    # Days near date.min/date.max would overflow once shifted to UTC; no event is that far away.
+    date_from = max(date_from, EARLIEST) if date_from is not None else None
+    date_to = min(date_to, LATEST) if date_to is not None else None
+    # Days in the site's time zone, as bounds on starts_at itself (the (region, status, starts_at) index applies).
     if date_from is not None:
-        events = events.filter(starts_at__date__gte=date_from)
+        events = events.filter(starts_at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
     if date_to is not None:
-        events = events.filter(starts_at__date__lte=date_to)
+        events = events.filter(starts_at__lt=timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min)))
     if filters.cursor:
         starts_at, pk = paging.decode_datetime_pk(filters.cursor)
         events = events.filter(Q(starts_at__gt=starts_at) | Q(starts_at=starts_at, pk__gt=pk))

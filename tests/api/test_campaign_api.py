@@ -153,6 +153,9 @@ def test_event_filters(client: Client, world: dict[str, Any]) -> None:
     before = (a2_day - timedelta(days=1)).isoformat()
     assert set(ids(get(client, f"/api/v1/campaign/events?date_to={before}"))) == {a1.pk, k1.pk}
     assert ids(get(client, f"/api/v1/campaign/events?date_from={a2_day}&date_to={before}")) == []
+    assert len(ids(get(client, "/api/v1/campaign/events?date_from=0001-01-01&date_to=9999-12-31"))) == 3
+    assert ids(get(client, "/api/v1/campaign/events?date_from=9999-12-31")) == []
+    assert ids(get(client, "/api/v1/campaign/events?date_to=0001-01-01")) == []
 
 
 def test_cancelled_events_are_listed_with_their_status(client: Client, world: dict[str, Any]) -> None:

@@ -94,6 +94,7 @@ def test_malformed_stored_facts_do_not_break_the_answer(client: Client, stored: 
     ("date_from=2026-02-10&date_to=2026-02-28", {"almaty"}),
     ("date_from=2026-03-01", {"atyrau"}),
     ("date_to=2026-02-04", {"astana"}),
+    ("date_from=0001-01-01&date_to=9999-12-31", {"astana", "atyrau", "almaty"}),
     ("source=baq.kz", {"astana"}),
     ("source=KAZINFORM", {"astana"}),
     ("source=Atyrau%20News", {"atyrau"}),
