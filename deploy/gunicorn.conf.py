@@ -2,10 +2,13 @@
 
 Threaded workers: cores + 1 processes x 4 threads by default (KENES_WEB_WORKERS,
 KENES_WEB_THREADS; KENES_WEB_THREADS=1 gives plain sync workers). Measured with bench/load.py (50
-clients, 100,000 proposals, PostgreSQL on the same 2-core machine, docs/deploy.md): 3 x 4 threads
-answered 2.5x the requests per second of 3 or 5 sync workers under the same competing load,
-p50 3x and p95 1.2x lower. A thread waiting for PostgreSQL lets another one of the same process
-use the CPU, and HTTP keep-alive saves a connection per request (sync workers close each one).
+clients, 100,000 proposals, PostgreSQL on the same 2-core machine, docs/deploy.md), one run each
+on a machine shared with other test suites: 3 x 4 threads answered 62.7 requests/s against 25.0
+for 3 and 24.3 for 5 sync workers, p50 3x and p95 1.2x lower, with 9.7 ms of server CPU per
+request against 11.9-12.8 ms; it also got more of the contended CPU, so re-measure on the real
+machine. A thread waiting for PostgreSQL lets another one of the same process use the CPU, and
+HTTP keep-alive saves a connection per request (sync workers close each one); the price is one
+database connection per thread and a less even queue (p95/p50 about 2-3 against 1.2-1.4).
 Each thread holds its own database connection: count workers x threads per app server against
 max_connections. Workers are recycled after a bounded number of requests (with jitter) so a slow
 leak never takes the server down; a worker that hangs longer than `timeout` is killed and
