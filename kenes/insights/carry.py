@@ -8,11 +8,12 @@ itself is one transaction, so no carried correction outlives a failed carry).
 
 Groups are mapped through membership: a group of the old run maps to the new group that holds
 most of its members, ties going to the larger new group (a form-letter group with the same key
-first: form-letter keys are stable). The members are those the group had when the correction was
-made: the published run's final membership with the later corrections taken back (they hold what
-undo needs), so a proposal moved or merged into a group afterwards does not pull the mapping. Each replay is recorded as a new `Correction`
-on the new run (same kind and author, `after["carried_from"]` = the old correction), so it is
-listed and can be undone like any other. A correction that cannot be replayed is reported.
+first: form-letter keys are stable). The members are those the group had when the correction
+was made: the published run's final membership with the later corrections taken back (they hold
+what undo needs), so a proposal moved or merged into a group afterwards does not pull the
+mapping. Each replay is recorded as a new `Correction` on the new run (same kind and author,
+`after["carried_from"]` = the old correction), so it is listed and can be undone like any other.
+A correction that cannot be replayed is reported in the run's summary, not fatal.
 
 Corrections of an incremental run's predecessors count too (an incremental run copies the
 grouping forward but not the corrections), back to the last full run. Their groups were removed
