@@ -9,7 +9,7 @@ from django.shortcuts import resolve_url
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kenes.accounts.forms import RegistrationForm
 from kenes.accounts.models import Role
@@ -34,6 +34,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "accounts/user_register.html", {"form": form, "next": request.GET.get("next", "")})
 
 
+@require_safe
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "accounts/user_profile.html", {})

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kenes.drafts.models import Article
 from kenes.insights import actions, reports, stats
@@ -112,7 +112,7 @@ def report_error(request: HttpRequest, error: Exception) -> None:
 # ---------------------------------------------------------------- runs
 
 
-@require_GET
+@require_safe
 @analyst_required
 def run_list(request: HttpRequest) -> TemplateResponse:
     runs = AnalysisRun.objects.select_related("created_by")[:20]
@@ -163,7 +163,7 @@ def filtered_groups(run: AnalysisRun | None, form: GroupFilterForm, user: Any) -
     return groups
 
 
-@require_GET
+@require_safe
 @analyst_required
 def workspace(request: HttpRequest) -> TemplateResponse:
     run = AnalysisRun.objects.current()
@@ -221,7 +221,7 @@ def keyset_page(
     return rows, previous, following
 
 
-@require_GET
+@require_safe
 @analyst_required
 def group_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     group = get_group_for_user(request.user, pk)
@@ -355,6 +355,7 @@ def group_split(request: HttpRequest, pk: int) -> HttpResponseRedirect:
 # ---------------------------------------------------------------- one proposal: corrections
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @analyst_required
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_analyst(request.user, pk)
@@ -419,7 +420,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "insights/proposalanalysis_edit.html", context)
 
 
-@require_GET
+@require_safe
 @analyst_required
 def correction_list(request: HttpRequest) -> TemplateResponse:
     corrections = Correction.objects.select_related("user", "undone_by", "proposal", "group")[:200]
@@ -472,7 +473,7 @@ def sliced_view(
     return TemplateResponse(request, "insights/proposalanalysis_slice.html", context)
 
 
-@require_GET
+@require_safe
 @analyst_required
 def slice_index(request: HttpRequest) -> TemplateResponse:
     run = AnalysisRun.objects.current()
@@ -480,7 +481,7 @@ def slice_index(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "insights/proposalanalysis_index.html", context)
 
 
-@require_GET
+@require_safe
 @analyst_required
 def article_view(request: HttpRequest, number: int) -> TemplateResponse:
     run = AnalysisRun.objects.current()
@@ -494,7 +495,7 @@ def article_view(request: HttpRequest, number: int) -> TemplateResponse:
     )
 
 
-@require_GET
+@require_safe
 @analyst_required
 def theme_view(request: HttpRequest, slug: str) -> TemplateResponse:
     if slug not in THEMES:
@@ -506,7 +507,7 @@ def theme_view(request: HttpRequest, slug: str) -> TemplateResponse:
     return sliced_view(request, title=title, analyses=analyses, run=run, slice_key=f"theme:{slug}")
 
 
-@require_GET
+@require_safe
 @analyst_required
 def region_view(request: HttpRequest, slug: str) -> TemplateResponse:
     if slug not in REGION_SLUGS:
@@ -527,6 +528,7 @@ def region_view(request: HttpRequest, slug: str) -> TemplateResponse:
 # ---------------------------------------------------------------- answer templates
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @analyst_required
 def template_list(request: HttpRequest) -> HttpResponse:
     form = AnswerTemplateForm(request.POST or None)
@@ -542,14 +544,14 @@ def template_list(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- reports
 
 
-@require_GET
+@require_safe
 @report_reader_required
 def report(request: HttpRequest) -> TemplateResponse:
     tables = stats.report_tables(AnalysisRun.objects.current(), language())
     return TemplateResponse(request, "insights/report.html", tables)
 
 
-@require_GET
+@require_safe
 @report_reader_required
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     content = reports.workbook(stats.report_tables(AnalysisRun.objects.current(), language()))
@@ -673,7 +675,7 @@ class Echo:
         return value
 
 
-@require_GET
+@require_safe
 def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv.DictWriter(Echo(), fieldnames=OPEN_FIELDS)
 
@@ -688,7 +690,7 @@ def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def open_data_json(request: HttpRequest) -> StreamingHttpResponse:
     def parts() -> Iterator[str]:
         yield "["
@@ -703,6 +705,6 @@ def open_data_json(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def public_page(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "insights/public.html", stats.public_stats(language()))

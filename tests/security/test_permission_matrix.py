@@ -243,7 +243,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "accounts:register": ("AAAAAAAAA", "AAAAAAAAA"),
     "accounts:login": ("AAAAAAAAA", "AAAAAAAAA"),
     "accounts:logout": ("MMMMMMMMM", "AAAAAAAAA"),
-    "accounts:profile": ("LAAAAAAAA", "LAAAAAAAA"),
+    "accounts:profile": ("LAAAAAAAA", "MMMMMMMMM"),
     "drafts:list": ("AAAAAAAAA", "MMMMMMMMM"),
     "drafts:document": ("AAAAAAAAA", "MMMMMMMMM"),
     "drafts:compare": ("AAAAAAAAA", "MMMMMMMMM"),
