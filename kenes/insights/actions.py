@@ -98,14 +98,24 @@ def recover_stale_runs(*, now: datetime | None = None) -> list[AnalysisRun]:
             error="The worker stopped before the run was finished; its partial results were removed.",
         )
         if updated:
-            discard_results(run)
+            discard_unpublished(run)
             abandon_task(run.task_id)
             recovered.append(run)
     return recovered
 
 
+def discard_unpublished(run: AnalysisRun) -> None:
+    """Remove everything a run that failed or was interrupted wrote, the corrections carried into it
+    from the published run included (that run was never visible: nobody corrected it by hand)."""
+    if AnalysisRun.objects.filter(pk=run.pk, current=True).exists():
+        return
+    Correction.objects.filter(run=run).delete()
+    discard_results(run)
+
+
 def discard_results(run: AnalysisRun) -> None:
-    """Remove what a run that is not current has written."""
+    """Remove what a run that is not current has written (its corrections stay: for a replaced
+    published run they are the history of who changed what)."""
     if AnalysisRun.objects.filter(pk=run.pk, current=True).exists():
         return
     ProposalAnalysis.objects.filter(run=run).delete()
@@ -476,7 +486,7 @@ def execute_run(*, run_id: int) -> str:
             finished_at=timezone.now(),
             error=f"{type(exc).__name__}: {exc}"[:2000],
         )
-        discard_results(run)
+        discard_unpublished(run)
         raise
     return RunStatus.DONE
 

@@ -263,6 +263,24 @@ def test_a_failure_while_carrying_fails_the_run_cleanly(run: Any, analyst: Any, 
     assert AnalysisRun.objects.current() == run and grouping(run) == expected
 
 
+def test_a_failure_after_carrying_takes_the_carried_corrections_along(
+    run: Any, analyst: Any, monkeypatch: Any
+) -> None:
+    a, b = groups(run, "form_letter")[:2]
+    actions.move_proposal(proposal=Proposal.objects.get(pk=member_ids(a)[0]), user=analyst, group=b)
+
+    def boom(run: Any, figures: Any) -> None:
+        raise RuntimeError("publishing broke")
+
+    monkeypatch.setattr(actions, "publish_run", boom)  # after the carry has committed its corrections
+    actions.start_analysis(user=analyst, kind="full")
+    failed = AnalysisRun.objects.exclude(pk=run.pk).get()
+    assert failed.status == "failed" and "publishing broke" in failed.error
+    assert not Correction.objects.filter(run=failed).exists()
+    assert Correction.objects.filter(run=run, kind="move").count() == 1  # the analyst's own stays
+    assert AnalysisRun.objects.current() == run
+
+
 def test_carrying_refuses_a_published_run(run: Any) -> None:
     other = AnalysisRun.objects.create(kind="full", status="done")
     with pytest.raises(actions.InsightsError):
