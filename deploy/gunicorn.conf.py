@@ -24,7 +24,7 @@ threads = int(os.environ.get("KENES_WEB_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("KENES_WEB_TIMEOUT", "30"))
 graceful_timeout = 30
-keepalive = 5
+keepalive = int(os.environ.get("KENES_WEB_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("KENES_WEB_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
 # Bodies: the proposal form and the API are small; file imports go through the command line.
