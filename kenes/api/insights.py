@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from kenes.api.auth import TokenAuth
 from kenes.api.common import MAX_ID, ApiError, ErrorOut, not_found
@@ -114,7 +114,7 @@ def start_run(request: HttpRequest, payload: RunIn) -> Any:
         run = actions.start_analysis(user=user, kind=payload.kind)
     except actions.InsightsError as error:
         raise ApiError(409, "conflict", str(error)) from error
-    return 202, run
+    return Status(202, run)
 
 
 @router.get("/insights/groups", response={200: list[GroupOut], 401: ErrorOut, 403: ErrorOut})
