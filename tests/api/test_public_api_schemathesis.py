@@ -10,34 +10,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
-from hypothesis.errors import Unsatisfiable
-from schemathesis.generation import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance, status_code_conformance
+
+from tests.schemathesis_run import api_operations, cases, check_operation, wsgi_schema
 
 pytestmark = pytest.mark.django_db
 
 TAGS = ("campaign", "news")
 
 
-def public_operations() -> list[tuple[str, str]]:
-    from kenes.api.api import api
-
-    paths = api.get_openapi_schema(path_prefix="/api/v1/")["paths"]
-    return sorted(
-        (method.upper(), path)
-        for path, item in paths.items()
-        for method, operation in item.items()
-        if set(operation.get("tags", [])) & set(TAGS)
-    )
-
-
-OPERATIONS = public_operations()
+OPERATIONS = api_operations(TAGS)
 
 
 def test_every_campaign_and_news_operation_is_here() -> None:
@@ -74,40 +56,14 @@ def live_schema(users: dict[str, Any], draft: Any) -> Iterator[Any]:
     undated = ingest_document(raw=RawDocument("b.txt", "Күнсіз жаңалық", "Коалиция жиналды.", "")).article
     link_event(user=users["coordinator"], article=dated, event=events[0])
     EventCoverage.objects.create(article=undated, event=events[1], source=EventCoverage.Source.SUGGESTED)
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    with wsgi_schema() as schema:
+        yield schema
 
 
-CASES = [pytest.param(m, p, GenerationMode.POSITIVE, id=f"{m} {p} valid") for m, p in OPERATIONS] + [
-    pytest.param(m, p, GenerationMode.NEGATIVE, id=f"{m} {p} invalid") for m, p in OPERATIONS
-]
+CASES = cases(OPERATIONS)
 
 
 @pytest.mark.parametrize(("method", "path", "mode"), CASES)
 def test_operation_conforms_to_its_schema(live_schema: Any, method: str, path: str, mode: Any) -> None:
     """No 5xx, documented statuses, answers valid against the schema; invalid requests get a 4xx."""
-    excluded = [positive_data_acceptance]
-    if mode == GenerationMode.NEGATIVE:
-        excluded.append(status_code_conformance)
-    operation = next(
-        r.ok()
-        for r in live_schema.get_all_operations()
-        if r.ok().method.upper() == method and path.endswith(r.ok().path.removeprefix("/api/v1"))
-    )
-
-    @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
-    def run(case: Any) -> None:
-        case.call_and_validate(excluded_checks=excluded)
-
-    try:
-        run()
-    except Unsatisfiable:
-        if mode != GenerationMode.NEGATIVE:
-            raise
-        pytest.skip("the schema constrains nothing here: no invalid request can be generated")
+    check_operation(live_schema, method, path, mode, max_examples=25)
