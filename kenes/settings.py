@@ -178,8 +178,6 @@ KENES_LOGIN_RATE = os.environ.get("KENES_LOGIN_RATE", "20/h")
 KENES_RATELIMIT_ENABLED = env_bool("KENES_RATELIMIT_ENABLED", True)
 
 SESSION_COOKIE_HTTPONLY = True
-# Database sessions read with one plain statement (kenes/accounts/sessions.py).
-SESSION_ENGINE = "kenes.accounts.sessions"
 # Production behind HTTPS (docs/deploy.md): KENES_HTTPS=1 turns on secure cookies, the redirect
 # to https, HSTS and trusts X-Forwarded-Proto from the proxy; each can be overridden alone.
 KENES_HTTPS = env_bool("KENES_HTTPS", False)
