@@ -4,6 +4,7 @@ corrections (each recorded and reversible), answers for whole groups, group assi
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -19,7 +20,7 @@ import numpy as np
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -50,6 +51,8 @@ BATCH = 2000
 STALE_AFTER = timedelta(seconds=getattr(settings, "KENES_ANALYSIS_STALE_SECONDS", 600))
 MIN_LABELS_TO_TRAIN = 20
 HEARTBEAT_SECONDS = 30.0
+
+logger = logging.getLogger(__name__)
 
 
 class InsightsError(Exception):
@@ -164,7 +167,13 @@ def heartbeat(run: AnalysisRun, every: float = HEARTBEAT_SECONDS) -> Iterator[No
     def beat() -> None:
         try:
             while not stop.wait(every):
-                AnalysisRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
+                try:
+                    AnalysisRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError as error:  # e.g. SQLite busy with the run's own writes: beat again later
+                    logger.warning("analysis run %s: heartbeat not written (%s)", run.pk, error)
+                    connection.close()
         finally:
             connection.close()
 

@@ -67,6 +67,39 @@ def test_heartbeat_thread_keeps_a_long_run_alive(transactional_db: Any) -> None:
     assert run.heartbeat_at > old
 
 
+def test_heartbeat_thread_survives_a_database_error(transactional_db: Any, monkeypatch: Any) -> None:
+    """A beat that fails (SQLite busy with the run's own writes, a dropped connection) is logged and the
+    next one is tried: the thread must not die and leave a live run looking dead."""
+    import time
+
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+    from django.utils import timezone
+
+    from kenes.insights.actions import heartbeat
+    from kenes.insights.models import AnalysisRun
+
+    old = timezone.now() - timezone.timedelta(hours=1)
+    run = AnalysisRun.objects.create(kind="full", status="running", heartbeat_at=old)
+    update = QuerySet.update
+    failures = []
+
+    def flaky(self: Any, **kwargs: Any) -> int:
+        if "heartbeat_at" in kwargs and len(failures) < 2:
+            failures.append(1)
+            raise OperationalError("database table is locked: insights_analysisrun")
+        return update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", flaky)
+    with heartbeat(run, every=0.05):
+        for _ in range(200):
+            run.refresh_from_db()
+            if run.heartbeat_at > old:
+                break
+            time.sleep(0.05)
+    assert len(failures) == 2 and run.heartbeat_at > old
+
+
 # ---------------------------------------------------------------- incremental runs and clusters
 
 
