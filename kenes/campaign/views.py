@@ -54,6 +54,7 @@ from kenes.campaign.models import (
     Volunteer,
 )
 from kenes.campaign.plan_import import ImportFileError
+from kenes.campaign.templatetags.campaign_tags import masked_for
 from kenes.campaign.themes import theme_choices, theme_name
 from kenes.regions import REGION_SLUGS, region_choices, region_name
 
@@ -136,7 +137,7 @@ def _event_description(event: Event, request: HttpRequest) -> str:
         parts.append(event.online_url)
     if event.description:
         parts.append(event.description)
-    return "\n".join(str(p) for p in parts)
+    return masked_for("\n".join(str(p) for p in parts), request.user)
 
 
 def _vevent(event: Event, request: HttpRequest) -> list[str]:

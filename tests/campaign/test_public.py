@@ -75,3 +75,19 @@ def test_cancelled_event_page_says_so(client: Any, campaign: dict[str, Any]) -> 
     assert response.status_code == 200 and 'data-testid="event-status"' in response.content.decode()
     [parsed] = unfold_and_parse(client.get(reverse("campaign:event_ics", args=[event.pk])).content.decode())
     assert parsed["STATUS"] == "CANCELLED"
+
+
+def test_personal_data_in_an_event_is_masked_for_the_public(client: Any, users: dict[str, Any],
+                                                             campaign: dict[str, Any]) -> None:
+    event = campaign["a1"]
+    Event.objects.filter(pk=event.pk).update(
+        organisers="Айгүл, тел. +7 701 234 56 78", description="Тіркелу: aigul.organiser@example.kz, +7 701 234 56 78"
+    )
+    for path in (reverse("campaign:event", args=[event.pk]), reverse("campaign:event_ics", args=[event.pk]),
+                 reverse("campaign:events_ics") + "?region=atyrau"):
+        text = client.get(path).content.decode("utf-8")
+        assert "aigul.organiser@example.kz" not in text and "234 56 78" not in text, path
+        assert "Тіркелу" in text.replace("\r\n ", ""), path
+    client.force_login(users["moderator"])  # staff who may see personal data see the originals
+    page = client.get(reverse("campaign:event", args=[event.pk])).content.decode()
+    assert "aigul.organiser@example.kz" in page
