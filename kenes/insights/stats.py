@@ -309,11 +309,7 @@ def progress(run: AnalysisRun | None, language: str) -> dict[str, Any]:
     """Answered / total per analyst (groups assigned to them), article and theme; cached until the
     data changes."""
     key = f"insights:progress:{language}:{data_version(run)}"
-    data = cache.get(key)
-    if data is None:
-        data = compute_progress(run, language)
-        cache.set(key, data, PUBLIC_CACHE_SECONDS)
-    return data  # type: ignore[no-any-return]
+    return cache.get_or_set(key, lambda: compute_progress(run, language), PUBLIC_CACHE_SECONDS)  # type: ignore[return-value]
 
 
 def compute_progress(run: AnalysisRun | None, language: str) -> dict[str, Any]:
@@ -400,21 +396,15 @@ def groups_summary(run: AnalysisRun | None, *, analyses: Any, limit: int = 50) -
 
 def timeline(group: ProposalGroup) -> list[Bar]:
     key = f"insights:timeline:{group.pk}:{data_version(None)}"
-    data = cache.get(key)
-    if data is None:
-        data = by_day(Proposal.objects.filter(analyses__group=group))
-        cache.set(key, data, PUBLIC_CACHE_SECONDS * 10)
-    return data  # type: ignore[no-any-return]
+    return cache.get_or_set(  # type: ignore[return-value]
+        key, lambda: by_day(Proposal.objects.filter(analyses__group=group)), PUBLIC_CACHE_SECONDS * 10
+    )
 
 
 def report_tables(run: AnalysisRun | None, language: str) -> dict[str, Any]:
     """The tables of the commission's report (page and XLSX), cached until the data changes."""
     key = f"insights:report:{language}:{data_version(run)}"
-    data = cache.get(key)
-    if data is None:
-        data = compute_report_tables(run, language)
-        cache.set(key, data, PUBLIC_CACHE_SECONDS)
-    return data  # type: ignore[no-any-return]
+    return cache.get_or_set(key, lambda: compute_report_tables(run, language), PUBLIC_CACHE_SECONDS)  # type: ignore[return-value]
 
 
 def compute_report_tables(run: AnalysisRun | None, language: str) -> dict[str, Any]:

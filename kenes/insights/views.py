@@ -465,10 +465,11 @@ def sliced_view(
         listed.select_related("proposal").defer("proposal__search_text").order_by("-proposal_id")[:PAGE_SIZE]
     )
     key = f"insights:slice:{slice_key}:{stats.data_version(run)}"
-    summary = cache.get(key)
-    if summary is None:
-        summary = {"groups": stats.groups_summary(run, analyses=analyses), "total": analyses.count()}
-        cache.set(key, summary, stats.PUBLIC_CACHE_SECONDS * 10)
+    summary: dict[str, Any] = cache.get_or_set(  # type: ignore[assignment]
+        key,
+        lambda: {"groups": stats.groups_summary(run, analyses=analyses), "total": analyses.count()},
+        stats.PUBLIC_CACHE_SECONDS * 10,
+    )
     context = {"title": title, "run": run, "q": q, "proposals": proposals, **summary, **(extra or {})}
     return TemplateResponse(request, "insights/proposalanalysis_slice.html", context)
 
