@@ -5,7 +5,7 @@ A fragment is kept for settings.KENES_PAGE_CACHE_SECONDS (0, the default, turns 
 deploy/gunicorn.conf.py turns it on for the production server): a new proposal or a new support
 shows up within that time. A change that must show at once — hiding or unhiding a proposal, an
 official answer — is recorded as a ProposalChange in the same transaction, and the latest change's
-id (`moderation_mark()`, read from the database on every request) is part of every key: after
+id (`ProposalChange.objects.latest_mark()`, read from the database on every request) is part of every key: after
 such a change no worker serves a fragment rendered before it. The mark is read before the data,
 so a fragment is never stored under a newer mark than the data it shows.
 
