@@ -120,13 +120,6 @@ ACCEPTS_POST = {
 # test_permission_matrix and the schema tests), Django's admin is Django's.
 NOT_PAGES = ("api-v1:", "admin:")
 
-# Read-only pages of modules outside this change that still accept POST: listed, so that the
-# gap is visible and the entry has to be removed when they are fixed (the test then checks them).
-NOT_YET: dict[str, str] = {}
-# Read-only pages that refuse HEAD (Django's `require_GET` allows GET alone; `require_safe` allows
-# GET and HEAD): kenes/insights/views.py, changed in another piece of work.
-HEAD_NOT_YET: set[str] = set()
-
 
 def pages() -> list[str]:
     return sorted(
@@ -158,7 +151,7 @@ def test_every_page_is_declared() -> None:
     assert not stale, f"entries for URLs that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize("name", sorted(READ_ONLY - set(NOT_YET)))
+@pytest.mark.parametrize("name", sorted(READ_ONLY))
 def test_read_only_page_refuses_writes(name: str, objects: dict[str, Any], users: dict[str, Any]) -> None:  # noqa: F811
     with translation.override("kk"):
         url = reverse(name, kwargs=kwargs_for(name, objects))
@@ -170,7 +163,7 @@ def test_read_only_page_refuses_writes(name: str, objects: dict[str, Any], users
     response = client.post(url, {"text": "x", "csrfmiddlewaretoken": "x"})
     assert response.status_code == 405, f"POST with data {url}: {response.status_code}"
     if MATRIX[name][0] != "D" * len(ROLES):
-        for method in ("get", "head") if name not in HEAD_NOT_YET else ("get",):
+        for method in ("get", "head"):
             status = getattr(client, method)(url).status_code
             assert status != 405 and status < 500, f"{method.upper()} {url}: {status}"
 
@@ -181,15 +174,3 @@ def test_forms_still_accept_post(name: str, objects: dict[str, Any], users: dict
         url = reverse(name, kwargs=kwargs_for(name, objects))
     response = client_for(reader(name, "POST"), users).post(url, {})
     assert response.status_code != 405, f"POST {url} is refused"
-
-
-def test_pages_not_yet_restricted_are_still_open(objects: dict[str, Any], users: dict[str, Any]) -> None:  # noqa: F811
-    """When one of NOT_YET is fixed, this fails: move it out of NOT_YET so that it is checked."""
-    for name in NOT_YET:
-        with translation.override("kk"):
-            url = reverse(name, kwargs=kwargs_for(name, objects))
-        assert client_for(reader(name, "GET"), users).post(url, {}).status_code != 405, name
-    for name in HEAD_NOT_YET:
-        with translation.override("kk"):
-            url = reverse(name, kwargs=kwargs_for(name, objects))
-        assert client_for(reader(name, "GET"), users).head(url).status_code == 405, name
