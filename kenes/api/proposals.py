@@ -10,20 +10,30 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.renderers import JSONRenderer
 from ninja.responses import Status as Answer
 
+from kenes import pagecache
 from kenes.api.auth import TokenAuth
 from kenes.api.common import MAX_ID, ApiError, ErrorOut, not_found
 from kenes.drafts.models import Article, Version
 from kenes.nlp.pii import mask_personal_data
 from kenes.proposals.actions import SubmissionClosed, SubmissionError, submit_proposal
-from kenes.proposals.models import Channel, Kind, Proposal, ReceiptEntry, Status, normalize_receipt_code
+from kenes.proposals.models import (
+    Channel,
+    Kind,
+    Proposal,
+    ProposalChange,
+    ReceiptEntry,
+    Status,
+    normalize_receipt_code,
+)
 from kenes.ratelimit import request_allowed
 from kenes.regions import REGION_SLUGS
 
@@ -31,6 +41,7 @@ router = Router(tags=["proposals"])
 
 MAX_PAGE_SIZE = 100
 LANGUAGE_CODES = ("kk", "ru", "en", "other")
+JSON = JSONRenderer()  # what NinjaAPI renders with; the cached list renders its JSON ahead
 
 
 class ProposalOut(Schema):
@@ -192,12 +203,27 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 @router.get("/proposals", response={200: ProposalPage, 422: ErrorOut}, summary="Public proposals, newest first")
-def list_proposals(request: HttpRequest, filters: Query[ProposalFilters]) -> dict[str, Any]:
+def list_proposals(request: HttpRequest, filters: Query[ProposalFilters]) -> Any:
+    """Like the public list page, a page is the same for everyone: with the page cache on
+    (kenes.pagecache) its JSON is rendered once per period, and a hidden proposal leaves it at once."""
     check_choice(filters.region, REGION_SLUGS, "region")
     check_choice(filters.status, Status.values, "status")
     check_choice(filters.kind, Kind.values, "kind")
     check_choice(filters.channel, Channel.values, "channel")
     check_choice(filters.language, LANGUAGE_CODES, "language")
+    if not pagecache.enabled():
+        return proposal_page(filters)
+    mark = ProposalChange.objects.latest_mark()  # before the data: see kenes.pagecache
+
+    def render() -> str:
+        page = ProposalPage.model_validate(proposal_page(filters))
+        return str(JSON.render(request, page.model_dump(), response_status=200))
+
+    body = pagecache.cached_fragment("api_proposals", mark, sorted(filters.dict().items()), render)
+    return HttpResponse(body, content_type=f"{JSON.media_type}; charset={JSON.charset}")
+
+
+def proposal_page(filters: ProposalFilters) -> dict[str, Any]:
     proposals = public_proposals()
     for field in ("version", "article", "region", "status", "language", "kind", "channel"):
         value = getattr(filters, field)
