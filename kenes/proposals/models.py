@@ -308,7 +308,29 @@ class ProposalChangeQuerySet(models.QuerySet["ProposalChange"]):
         """The id of the latest recorded change (0 when there is none). Every change that alters
         what the public sees of a proposal (hidden, unhidden, answered) is recorded in the same
         transaction, so a public page rendered under an older mark is stale (kenes.pagecache)."""
-        return self.order_by("-id").values_list("id", flat=True).first() or 0
+        return self.mark_and_hidden(None)[0]
+
+    def mark_and_hidden(self, author_id: int | None) -> tuple[int, bool]:
+        """The latest mark and whether `author_id` has a hidden proposal (who then sees their own
+        list, not the shared one), in one query. Every cached public page reads them, so this is
+        plain SQL on two indexes: compiling it through the ORM cost three times as much CPU."""
+        connection = connections[self.db]
+        name = connection.ops.quote_name
+        change = self.model._meta
+        sql = f"SELECT (SELECT MAX({name(change.pk.column)}) FROM {name(change.db_table)})"  # noqa: S608  (names from the models, quoted)
+        params: list[Any] = []
+        if author_id is not None:
+            proposal = Proposal._meta
+            sql += (
+                f", EXISTS (SELECT 1 FROM {name(proposal.db_table)}"  # noqa: S608
+                f" WHERE {name(proposal.get_field('author').column)} = %s"
+                f" AND {name(proposal.get_field('is_hidden').column)})"
+            )
+            params.append(author_id)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return int(row[0] or 0), bool(author_id is not None and row[1])
 
 
 class ProposalChange(models.Model):

@@ -50,7 +50,8 @@ def get_proposal_for_user(user: Any, receipt_code: str) -> Proposal:
     code = normalize_receipt_code(receipt_code)
     if code is None:
         raise Http404
-    queryset = Proposal.objects.visible_to(user).select_related("version__document", "article")
+    # The article with its version and document: the page links to the article (no query per link).
+    queryset = Proposal.objects.visible_to(user).select_related("version__document", "article__version__document")
     return get_object_or_404(queryset, receipt_code=code)
 
 
@@ -64,15 +65,15 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 # ---------------------------------------------------------------- list and detail
 
 
-def sees_public_list(user: Any) -> bool:
-    """Whether this user's list is the public one (shared with everyone, so it may be cached):
-    anonymous visitors, and those who may not see personal data and have no hidden proposal of
-    their own (they see their own hidden ones in the list)."""
-    if not user.is_authenticated:
-        return True
-    if user.can_see_personal_data:
-        return False
-    return not Proposal.objects.filter(author=user, is_hidden=True).exists()
+def public_list_mark(user: Any) -> int | None:
+    """The page-cache mark (kenes.pagecache) when this user's list is the public one, shared with
+    everyone and so cacheable: anonymous visitors, and those who may not see personal data and have
+    no hidden proposal of their own (they see their own hidden ones in the list); None otherwise.
+    The mark is read before the data, like every cached page's."""
+    if user.is_authenticated and user.can_see_personal_data:
+        return None
+    mark, has_hidden = ProposalChange.objects.mark_and_hidden(user.pk if user.is_authenticated else None)
+    return None if has_hidden else mark
 
 
 def render_proposal_list(params: QueryDict, user: Any, results_only: bool) -> str:
@@ -119,8 +120,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     (kenes.pagecache), hidden proposals leave it at once; header and language switch are rendered
     for each request."""
     htmx = is_htmx(request)
-    if pagecache.enabled() and sees_public_list(request.user):
-        mark = ProposalChange.objects.latest_mark()
+    mark = public_list_mark(request.user) if pagecache.enabled() else None
+    if mark is not None:
         body = pagecache.cached_fragment(
             "proposal_results" if htmx else "proposal_list", mark, sorted(request.GET.lists()),
             lambda: render_proposal_list(request.GET, AnonymousUser(), htmx),

@@ -106,6 +106,24 @@ def test_mark_is_the_latest_change(submit: Any, users: dict[str, Any]) -> None:
     assert ProposalChange.objects.latest_mark() == ProposalChange.objects.order_by("id").last().pk
 
 
+def test_mark_and_hidden_in_one_query(submit: Any, users: dict[str, Any]) -> None:
+    citizen, other = users["citizen"], users["citizen2"]
+    assert ProposalChange.objects.mark_and_hidden(None) == (0, False)
+    assert ProposalChange.objects.mark_and_hidden(citizen.pk) == (0, False)
+    proposal = submit("Ұсыныс", author=citizen)
+    submit("Басқа ұсыныс", author=other)
+    hide_proposal(proposal=proposal, moderator=users["moderator"], reason="Spam from a bot")
+    mark = ProposalChange.objects.order_by("id").last().pk
+    with CaptureQueriesContext(connection) as queries:
+        assert ProposalChange.objects.mark_and_hidden(citizen.pk) == (mark, True)
+    assert len(queries) == 1
+    assert ProposalChange.objects.mark_and_hidden(other.pk) == (mark, False)
+    assert ProposalChange.objects.mark_and_hidden(None) == (mark, False)
+    unhide_proposal(proposal=proposal, moderator=users["moderator"], reason="Not spam")
+    later = ProposalChange.objects.order_by("id").last().pk
+    assert later > mark and ProposalChange.objects.mark_and_hidden(citizen.pk) == (later, False)
+
+
 @pytest.fixture
 def shared_cache(settings: Any, tmp_path: Any) -> Any:
     """A default cache that other workers would see too (a file cache stands in for the database one)."""

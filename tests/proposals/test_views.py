@@ -193,6 +193,21 @@ def test_detail_shows_answer_and_history_to_staff_only(client: Any, mine: Any, u
     assert "answer_text" in html and "commission" in html
 
 
+def test_detail_reads_the_article_link_with_the_proposal(client: Any, submit: Any, draft: Any) -> None:
+    """The link to the proposal's article needs its version and document: fetched with the
+    proposal, not by two more queries while the template renders."""
+    on_article = submit("Бапқа ұсыныс", article=draft.articles.get(number=2))
+    whole = submit("Жалпы ұсыныс", article=None)
+    counts = []
+    for proposal in (whole, on_article):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(proposal.get_absolute_url())
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert f'href="{draft.articles.get(number=2).get_absolute_url()}"' in response.content.decode()
+    assert counts[0] == counts[1], counts
+
+
 # ---------------------------------------------------------------- submission
 
 
