@@ -177,6 +177,7 @@ KENES_SUPPORT_RATE = os.environ.get("KENES_SUPPORT_RATE", "120/h")
 KENES_LOGIN_RATE = os.environ.get("KENES_LOGIN_RATE", "20/h")
 KENES_RATELIMIT_ENABLED = env_bool("KENES_RATELIMIT_ENABLED", True)
 
+SESSION_ENGINE = "kenes.accounts.sessions"  # Django's database sessions, read with one plain query
 SESSION_COOKIE_HTTPONLY = True
 # Production behind HTTPS (docs/deploy.md): KENES_HTTPS=1 turns on secure cookies, the redirect
 # to https, HSTS and trusts X-Forwarded-Proto from the proxy; each can be overridden alone.
