@@ -104,6 +104,8 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("KENES_TEST_DATABASE_NAME
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Django's ModelBackend, loading the signed-in user with one plain query (kenes.accounts.backends).
+AUTHENTICATION_BACKENDS = ["kenes.accounts.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

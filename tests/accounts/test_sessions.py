@@ -71,3 +71,34 @@ def test_sign_in_read_and_sign_out_through_the_site(client: Any, users: dict[str
     assert not Session.objects.filter(session_key=key).exists()
     client.cookies[settings.SESSION_COOKIE_NAME] = key  # the old cookie, replayed
     assert f">{user.username}<" not in client.get(reverse("proposals:list")).content.decode()
+
+
+# ---------------------------------------------------------------- the signed-in user's backend
+
+
+def test_backend_is_configured_and_loads_the_same_user(users: dict[str, Any]) -> None:
+    from django.contrib.auth.backends import ModelBackend as DjangoBackend
+
+    from kenes.accounts.backends import ModelBackend
+
+    assert settings.AUTHENTICATION_BACKENDS == ["kenes.accounts.backends.ModelBackend"]
+    ours, theirs = ModelBackend(), DjangoBackend()
+    for user in users.values():
+        mine, django = ours.get_user(str(user.pk)), theirs.get_user(user.pk)
+        assert mine is not None and django is not None and mine.pk == django.pk == user.pk
+        fields = [field.attname for field in type(user)._meta.concrete_fields]
+        assert {f: getattr(mine, f) for f in fields} == {f: getattr(django, f) for f in fields}
+    inactive = users["citizen"]
+    inactive.is_active = False
+    inactive.save()
+    assert ours.get_user(inactive.pk) is None and theirs.get_user(inactive.pk) is None
+    assert ours.get_user(10**9) is None and ours.get_user("not-a-number") is None and ours.get_user(None) is None
+
+
+def test_a_deactivated_account_is_signed_out_on_its_next_request(client: Any, users: dict[str, Any]) -> None:
+    user = users["citizen2"]
+    client.force_login(user)
+    assert f">{user.username}<" in client.get(reverse("proposals:list")).content.decode()
+    user.is_active = False
+    user.save()
+    assert f">{user.username}<" not in client.get(reverse("proposals:list")).content.decode()
