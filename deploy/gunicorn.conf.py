@@ -1,32 +1,36 @@
 """gunicorn settings for Kenes: `gunicorn -c deploy/gunicorn.conf.py kenes.wsgi`.
 
-Threaded workers: cores + 1 processes x 4 threads by default (KENES_WEB_WORKERS,
-KENES_WEB_THREADS; KENES_WEB_THREADS=1 gives plain sync workers). Measured with bench/load.py (50
-clients, 100,000 proposals, PostgreSQL on the same 2-core machine, docs/deploy.md), one run each
-on a machine shared with other test suites: 3 x 4 threads answered 62.7 requests/s against 25.0
-for 3 and 24.3 for 5 sync workers, p50 3x and p95 1.2x lower, with 9.7 ms of server CPU per
-request against 11.9-12.8 ms; it also got more of the contended CPU, so re-measure on the real
-machine. A thread waiting for PostgreSQL lets another one of the same process use the CPU, and
-HTTP keep-alive saves a connection per request (sync workers close each one); the price is one
-database connection per thread and a less even queue (p95/p50 about 2-3 against 1.2-1.4).
-Each thread holds its own database connection: count workers x threads per app server against
-max_connections. Workers are recycled after a bounded number of requests (with jitter) so a slow
-leak never takes the server down; a worker that hangs longer than `timeout` is killed and
-replaced by the arbiter (a killed worker costs only the requests it was serving).
+Sync workers, one process per core by default (KENES_WEB_WORKERS; KENES_WEB_THREADS=N > 1 gives
+threaded gthread workers). Measured with bench/load.py (50 closed-loop clients, 100,000
+proposals, PostgreSQL and the load generator on the same 2-core machine, docs/deploy.md), same
+code, same hour: 2 sync workers 482-498 requests/s (p95 134 ms); 3 sync 410-462; 2 x 2 threads
+316; 3 x 4 threads (the old default) 226-237 (p95 ~550 ms), 5 sync 180. Every extra process or
+thread on a machine whose cores are already busy with PostgreSQL costs CPU in context switches
+and GIL hand-overs (server CPU per request 2.8-3.0 ms with 2 sync workers against 5.6-6.6 ms
+with 3 x 4 threads), and a threaded worker queues unevenly (p95 five times p50). Where
+PostgreSQL runs on another machine a worker waits longer for each query: try 2 x cores there.
+
+Sync workers need a buffering proxy in front (nginx; docs/deploy.md): a slow client must not
+hold a worker. One slow request holds its worker too, so run analysts' exports on their own app
+server if they grow long. Each worker (or thread) holds its own database connection: count
+workers x threads per app server against max_connections. Workers are recycled after a bounded
+number of requests (with jitter) so a slow leak never takes the server down; a worker that hangs
+longer than `timeout` is killed and replaced by the arbiter (a killed worker costs only the
+request it was serving).
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("KENES_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("KENES_WEB_WORKERS", multiprocessing.cpu_count() + 1))
-threads = int(os.environ.get("KENES_WEB_THREADS", "4"))
+workers = int(os.environ.get("KENES_WEB_WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("KENES_WEB_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("KENES_WEB_TIMEOUT", "30"))
 graceful_timeout = 30
-keepalive = int(os.environ.get("KENES_WEB_KEEPALIVE", "5"))
-max_requests = int(os.environ.get("KENES_WEB_MAX_REQUESTS", "5000"))
-max_requests_jitter = 500
+keepalive = int(os.environ.get("KENES_WEB_KEEPALIVE", "5"))  # threaded workers only
+max_requests = int(os.environ.get("KENES_WEB_MAX_REQUESTS", "20000"))
+max_requests_jitter = 2000
 # Bodies: the proposal form and the API are small; file imports go through the command line.
 limit_request_line = 8190
 limit_request_fields = 100
