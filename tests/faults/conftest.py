@@ -233,3 +233,10 @@ def submit_continuously(
     for thread in threads:
         thread.join(timeout=seconds + 60)
     return result
+
+
+def figures(fault: str, **values: object) -> None:
+    """One JSON line of what a fault test saw (`pytest tests/faults -rP` shows them)."""
+    import json
+
+    print(json.dumps({"fault": fault, **values}, ensure_ascii=False, default=str))

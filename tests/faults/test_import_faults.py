@@ -8,7 +8,7 @@ import csv
 import signal
 from pathlib import Path
 
-from tests.faults.conftest import Site, wait_for
+from tests.faults.conftest import Site, figures, wait_for
 
 ROWS = 6_000
 
@@ -46,6 +46,7 @@ def test_import_killed_halfway_resumes_cleanly(site: Site, tmp_path: Path) -> No
     assert process.returncode == -signal.SIGKILL
     assert 0 < stored < ROWS, f"the import was not interrupted halfway ({stored} of {ROWS} stored)"
     assert stored % 200 == 0, "a batch was half-stored: batches must be transactions"
+    figures("import SIGKILLed halfway", rows=ROWS, stored_before_kill=stored)
     site.verify_log()  # what was committed before the kill is whole
 
     result = site.kenes(
@@ -69,6 +70,7 @@ def test_the_same_import_twice_at_once(site: Site, tmp_path: Path) -> None:
     outputs = [process.communicate(timeout=300) for process in (first, second)]
     assert first.returncode == 0, outputs[0][1][-2000:]
     assert second.returncode == 0, outputs[1][1][-2000:]
+    figures("the same import twice at once", rows=ROWS // 2, stored=count(site, "portal-twice"))
     assert count(site, "portal-twice") == ROWS // 2
     assert distinct(site, "portal-twice") == ROWS // 2
     assert "OK" in site.verify_log()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import Server, Site, free_port, make_site, submit_continuously, wait_for
+from tests.faults.conftest import Server, Site, figures, free_port, make_site, submit_continuously, wait_for
 
 
 def token_and_article(site: Site) -> tuple[str, int]:
@@ -60,7 +60,10 @@ def test_web_worker_killed_during_submissions(site: Site) -> None:
     assert killed, "no worker was killed"
     assert len(result.receipts) > 20, result
     assert set(result.statuses) <= {200, 201}, f"only successes or dropped connections expected: {result.statuses}"
-    assert stored_receipts_sqlite(site, result.receipts) == len(result.receipts), "an acknowledged proposal was lost"
+    stored = stored_receipts_sqlite(site, result.receipts)
+    figures("web worker SIGKILLed during submissions", acknowledged=len(result.receipts), statuses=result.statuses,
+            connection_errors=len(result.errors), stored=stored)
+    assert stored == len(result.receipts), "an acknowledged proposal was lost"
     assert "OK" in site.verify_log()
 
 
@@ -158,5 +161,7 @@ def test_postgres_restarted_during_submissions(throwaway_postgres: Path, tmp_pat
         stored = conn.execute(
             "SELECT count(*) FROM proposals_proposal WHERE receipt_code = ANY(%s)", [codes]
         ).fetchone()
+    figures("PostgreSQL restarted during submissions", acknowledged=len(result.receipts), statuses=result.statuses,
+            errors=len(result.errors), after_restart=len(after.receipts), stored=stored[0] if stored else None)
     assert stored is not None and stored[0] == len(codes), "an acknowledged proposal was lost"
     assert "OK" in site.verify_log()
