@@ -34,6 +34,11 @@ MAX_PAGE = 500  # deeper pages: narrow the filters (no COUNT(*) and no huge OFFS
 QUEUE_SIZE = 50
 # Columns the list never shows: the search terms and the articles' long texts (select_related).
 LIST_UNUSED_COLUMNS = ("search_text", "article__text_kk", "article__text_ru", "article__text_en")
+# Long texts a proposal's page never shows: the search terms, the article's text, the preambles.
+DETAIL_UNUSED_COLUMNS = (
+    *LIST_UNUSED_COLUMNS,
+    *(f"{version}__preamble_{lang}" for version in ("version", "article__version") for lang in ("kk", "ru", "en")),
+)
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -51,7 +56,11 @@ def get_proposal_for_user(user: Any, receipt_code: str) -> Proposal:
     if code is None:
         raise Http404
     # The article with its version and document: the page links to the article (no query per link).
-    queryset = Proposal.objects.visible_to(user).select_related("version__document", "article__version__document")
+    queryset = (
+        Proposal.objects.visible_to(user)
+        .select_related("version__document", "article__version__document")
+        .defer(*DETAIL_UNUSED_COLUMNS)
+    )
     return get_object_or_404(queryset, receipt_code=code)
 
 
