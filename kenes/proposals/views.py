@@ -35,10 +35,13 @@ QUEUE_SIZE = 50
 # Columns the list never shows: the search terms and the articles' long texts (select_related).
 LIST_UNUSED_COLUMNS = ("search_text", "article__text_kk", "article__text_ru", "article__text_en")
 # Long texts a proposal's page never shows: the search terms, the article's text, the preambles.
+PREAMBLES = ("preamble_kk", "preamble_ru", "preamble_en")
 DETAIL_UNUSED_COLUMNS = (
     *LIST_UNUSED_COLUMNS,
-    *(f"{version}__preamble_{lang}" for version in ("version", "article__version") for lang in ("kk", "ru", "en")),
+    *(f"version__{name}" for name in PREAMBLES),
+    *(f"article__version__{name}" for name in PREAMBLES),
 )
+SUPPORT_UNUSED_COLUMNS = ("search_text", *(f"version__{name}" for name in PREAMBLES))
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -49,18 +52,21 @@ def can_moderate(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_moderator)
 
 
-def get_proposal_for_user(user: Any, receipt_code: str) -> Proposal:
+def get_proposal_for_user(user: Any, receipt_code: str, *, page: bool = True) -> Proposal:
     """The proposal if this user may see it: public ones for all, hidden ones for their author
-    and for moderators and analysts; 404 otherwise."""
+    and for moderators and analysts; 404 otherwise. For its page (`page`), with the article, its
+    version and document (the page links to the article: no query per link); otherwise with its
+    version only (a support checks that the consultation is open, and answers with a count)."""
     code = normalize_receipt_code(receipt_code)
     if code is None:
         raise Http404
-    # The article with its version and document: the page links to the article (no query per link).
-    queryset = (
-        Proposal.objects.visible_to(user)
-        .select_related("version__document", "article__version__document")
-        .defer(*DETAIL_UNUSED_COLUMNS)
-    )
+    queryset = Proposal.objects.visible_to(user)
+    if page:
+        queryset = queryset.select_related("version__document", "article__version__document").defer(
+            *DETAIL_UNUSED_COLUMNS
+        )
+    else:
+        queryset = queryset.select_related("version").defer(*SUPPORT_UNUSED_COLUMNS)
     return get_object_or_404(queryset, receipt_code=code)
 
 
@@ -266,7 +272,7 @@ def proposal_support(request: HttpRequest, code: str) -> HttpResponse:
         if is_htmx(request):
             return HttpResponse(_("Log in to support proposals."), status=403)
         return redirect_to_login(reverse("proposals:detail", args=[code]))
-    proposal = get_proposal_for_user(request.user, code)
+    proposal = get_proposal_for_user(request.user, code, page=False)
     error = ""
     try:
         actions.support_proposal(proposal=proposal, user=request.user)

@@ -331,6 +331,16 @@ def test_support(client: Any, users: dict[str, Any], mine: Any, hidden: Any) -> 
     assert hidden.support_count == 0
 
 
+def test_support_reads_only_what_it_answers_with(client: Any, users: dict[str, Any], submit: Any, draft: Any) -> None:
+    proposal = submit("Бапқа ұсыныс", article=draft.articles.get(number=2))
+    login(client, users, "citizen2")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("proposals:support", args=[proposal.receipt_code]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and ">1 " in response.content.decode()
+    loaded = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"drafts_article"' not in loaded and '"search_text"' not in loaded and "preamble" not in loaded
+
+
 # ---------------------------------------------------------------- moderation and answers
 
 
