@@ -4,9 +4,9 @@ Sync workers, one process per core by default (KENES_WEB_WORKERS; KENES_WEB_THRE
 threaded gthread workers). Measured with bench/load.py (50 closed-loop clients, 100,000
 proposals, PostgreSQL and the load generator on the same 2-core machine, docs/deploy.md), in one
 hour on one code: 2 sync workers 391 requests/s, 2 x 2 threads 316, 3 x 4 threads (the old
-default) 226 with a p95 of ~690 ms; on the final code 2 sync workers 456-498 (p95 134-146 ms)
-against 410-462 for 3 sync. Every process or thread beyond the cores, on a machine whose cores
-PostgreSQL also uses, costs CPU in context switches and GIL hand-overs (3.7 ms of server CPU per
+default) 226 with a p95 of ~690 ms; on the final code, in one hour, 2 sync workers 482-498
+against 410-462 for 3 sync (the machine's speed varied by up to 30% between runs). Every
+process or thread beyond the cores, on a machine whose cores PostgreSQL also uses, costs CPU in context switches and GIL hand-overs (3.7 ms of server CPU per
 request with 2 sync workers against 6.6 ms with 3 x 4 threads), and a threaded worker queues
 unevenly (p95 up to 14 times p50). Where PostgreSQL runs on another machine a worker waits longer
 for each query: try 2 x cores there.
