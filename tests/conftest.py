@@ -125,3 +125,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.nodb)
         if on_postgres and "e2e" in item.keywords:
             item.add_marker(pytest.mark.skip(reason="browser journeys run in the SQLite pass"))
+
+
+@pytest.fixture
+def page_cache(settings: Any) -> Any:
+    """The page cache (kenes.pagecache) on for one test, empty before and after."""
+    from django.core.cache import caches
+
+    settings.KENES_PAGE_CACHE_SECONDS = 60
+    caches["pages"].clear()
+    yield caches["pages"]
+    caches["pages"].clear()

@@ -24,14 +24,6 @@ PARAMS: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture
-def page_cache(settings: Any) -> Any:
-    settings.KENES_PAGE_CACHE_SECONDS = 60
-    caches["pages"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
-
-
 def proposal_queries(queries: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if 'FROM "proposals_proposal"' in q["sql"]]
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -16,14 +15,6 @@ from kenes.drafts.models import Version
 from kenes.proposals.actions import hide_proposal, submit_proposal
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page_cache(settings: Any) -> Any:
-    settings.KENES_PAGE_CACHE_SECONDS = 60
-    caches["pages"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
 
 
 def page(path: str, user: Any = None) -> tuple[int, str]:

@@ -17,14 +17,6 @@ from kenes.proposals.models import ProposalChange
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def page_cache(settings: Any) -> Any:
-    settings.KENES_PAGE_CACHE_SECONDS = 60
-    caches["pages"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
-
-
 def listed(client: Any, **params: Any) -> str:
     return client.get(reverse("proposals:list"), params).content.decode()
 
