@@ -6,10 +6,10 @@ proposals, PostgreSQL and the load generator on the same 2-core machine, docs/de
 hour on one code: 2 sync workers 391 requests/s, 2 x 2 threads 316, 3 x 4 threads (the old
 default) 226 with a p95 of ~690 ms; on the final code, in one hour, 2 sync workers 482-498
 against 410-462 for 3 sync (the machine's speed varied by up to 30% between runs). Every
-process or thread beyond the cores, on a machine whose cores PostgreSQL also uses, costs CPU in context switches and GIL hand-overs (3.7 ms of server CPU per
-request with 2 sync workers against 6.6 ms with 3 x 4 threads), and a threaded worker queues
-unevenly (p95 up to 14 times p50). Where PostgreSQL runs on another machine a worker waits longer
-for each query: try 2 x cores there.
+process or thread beyond the cores, on a machine whose cores PostgreSQL also uses, costs CPU in
+context switches and GIL hand-overs (3.7 ms of server CPU per request with 2 sync workers against
+6.6 ms with 3 x 4 threads), and a threaded worker queues unevenly (p95 up to 14 times p50). Where
+PostgreSQL runs on another machine a worker waits longer for each query: try 2 x cores there.
 
 Sync workers need a buffering proxy in front (nginx; docs/deploy.md): a slow client must not
 hold a worker. One slow request holds its worker too, so run analysts' exports on their own app

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> AbstractBaseSession | None:
+        if self.session_key is None:
+            return None
         model = self.model._meta
         connection = connections[router.db_for_read(self.model)]
         name = connection.ops.quote_name
@@ -29,7 +31,7 @@ class SessionStore(DatabaseSessionStore):
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.session_key, now])
             row = cursor.fetchone()
-        if row is None or self.session_key is None:
+        if row is None:
             self._session_key = None  # as Django's store does: a new key on the next save
             return None
         return self.model(session_key=self.session_key, session_data=row[0])
