@@ -36,11 +36,7 @@ QUEUE_SIZE = 50
 LIST_UNUSED_COLUMNS = ("search_text", "article__text_kk", "article__text_ru", "article__text_en")
 # Long texts a proposal's page never shows: the search terms, the article's text, the preambles.
 PREAMBLES = ("preamble_kk", "preamble_ru", "preamble_en")
-DETAIL_UNUSED_COLUMNS = (
-    *LIST_UNUSED_COLUMNS,
-    *(f"version__{name}" for name in PREAMBLES),
-    *(f"article__version__{name}" for name in PREAMBLES),
-)
+DETAIL_UNUSED_COLUMNS = (*LIST_UNUSED_COLUMNS, *(f"version__{name}" for name in PREAMBLES))
 SUPPORT_UNUSED_COLUMNS = ("search_text", *(f"version__{name}" for name in PREAMBLES))
 
 
@@ -56,18 +52,19 @@ def get_proposal_for_user(user: Any, receipt_code: str, *, page: bool = True) ->
     """The proposal if this user may see it: public ones for all, hidden ones for their author
     and for moderators and analysts; 404 otherwise. For its page (`page`), with the article, its
     version and document (the page links to the article: no query per link); otherwise with its
-    version only (a support checks that the consultation is open, and answers with a count)."""
+    version only (a support checks that the consultation is open, and answers with a count).
+    The article's version is the proposal's (submission checks it): joined once, not twice."""
     code = normalize_receipt_code(receipt_code)
     if code is None:
         raise Http404
     queryset = Proposal.objects.visible_to(user)
-    if page:
-        queryset = queryset.select_related("version__document", "article__version__document").defer(
-            *DETAIL_UNUSED_COLUMNS
-        )
-    else:
-        queryset = queryset.select_related("version").defer(*SUPPORT_UNUSED_COLUMNS)
-    return get_object_or_404(queryset, receipt_code=code)
+    if not page:
+        return get_object_or_404(queryset.select_related("version").defer(*SUPPORT_UNUSED_COLUMNS), receipt_code=code)
+    queryset = queryset.select_related("version__document", "article").defer(*DETAIL_UNUSED_COLUMNS)
+    proposal = get_object_or_404(queryset, receipt_code=code)
+    if proposal.article is not None and proposal.article.version_id == proposal.version_id:
+        proposal.article.version = proposal.version
+    return proposal
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -248,7 +245,9 @@ def receipt_detail(request: HttpRequest, code: str) -> HttpResponse:
     if entry is None:
         return TemplateResponse(request, "proposals/receiptentry_detail.html", {"code": canonical, "entry": None},
                                 status=404)
-    proposal = Proposal.objects.select_related("article", "version__document").filter(pk=entry.proposal_id).first()
+    # The page shows the proposal's status and link and checks its content hash (its article's
+    # label): not its version, nor the long texts.
+    proposal = Proposal.objects.select_related("article").defer(*LIST_UNUSED_COLUMNS).filter(pk=entry.proposal_id).first()
     context = {
         "code": canonical,
         "entry": entry,

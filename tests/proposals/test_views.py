@@ -206,6 +206,20 @@ def test_detail_reads_the_article_link_with_the_proposal(client: Any, submit: An
         counts.append(len(queries))
     assert f'href="{draft.articles.get(number=2).get_absolute_url()}"' in response.content.decode()
     assert counts[0] == counts[1], counts
+    # The article's version is the proposal's: joined once, and no long text is read.
+    read = next(q["sql"] for q in queries.captured_queries if 'FROM "proposals_proposal"' in q["sql"])
+    assert read.count('JOIN "drafts_version"') == 1 and read.count('JOIN "drafts_document"') == 1
+    assert '"search_text"' not in read and "preamble" not in read and '"text_kk"' not in read
+
+
+def test_receipt_page_reads_only_what_it_shows(client: Any, submit: Any, draft: Any) -> None:
+    proposal = submit("Бапқа ұсыныс", article=draft.articles.get(number=2))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("proposals:receipt", args=[proposal.receipt_code]))
+    assert response.status_code == 200 and 'data-testid="receipt-counted"' in response.content.decode()
+    assert len(queries) == 2, [q["sql"] for q in queries.captured_queries]  # the entry, the proposal
+    read = queries.captured_queries[1]["sql"]
+    assert '"drafts_version"' not in read and '"search_text"' not in read and '"text_kk"' not in read
 
 
 # ---------------------------------------------------------------- submission
