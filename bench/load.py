@@ -34,11 +34,11 @@ Traffic goes to 127.0.0.1 only; the server is stopped at the end, whatever happe
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -221,11 +221,9 @@ def start_server(port: int, env: dict[str, str], access_log: str) -> subprocess.
     )
     for _ in range(150):
         try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=2)
-            connection.request("GET", "/health/")
-            if connection.getresponse().status == 200:
+            if Session(port, timeout=2).request("GET", "/health/")[0] == 200:
                 return server
-        except OSError:
+        except (OSError, BadResponse):
             pass
         time.sleep(0.2)
     server.terminate()
@@ -368,32 +366,117 @@ class Results:
         self.receipts.extend(other["receipts"])
 
 
-class Session:
-    """A keep-alive HTTP/1.1 connection with cookies, like one browser tab."""
+STATUS_LINE = re.compile(r"HTTP/1\.[0-9] ([0-9]{3})(?: .*)?")
+CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]+")
 
-    def __init__(self, port: int, cookies: dict[str, str] | None = None) -> None:
+
+class BadResponse(ValueError):
+    """A response that is not well-formed HTTP/1.1 (status line, headers or a truncated body)."""
+
+
+def parse_response(raw: bytes, method: str = "GET") -> tuple[int, dict[str, str], list[str], bytes]:
+    """Status, headers (the first value of a repeated one), every Set-Cookie value and body of a
+    whole response, read until the server closed the connection."""
+    head, separator, rest = raw.partition(b"\r\n\r\n")
+    if not separator:
+        raise BadResponse(f"no end of headers in {len(raw)} bytes" if raw else "empty response")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    match = STATUS_LINE.fullmatch(status_line)
+    if match is None:
+        raise BadResponse(f"bad status line {status_line[:80]!r}")
+    status = int(match.group(1))
+    headers: dict[str, str] = {}
+    cookies: list[str] = []
+    length: str | None = None
+    chunked: str | None = None
+    for line in header_lines:
+        name, colon, value = line.partition(":")
+        if not colon or not name or name != name.strip():
+            raise BadResponse(f"bad header line {line[:80]!r}")
+        value = value.strip()
+        lower = name.lower()
+        if lower == "set-cookie":
+            cookies.append(value)
+        elif lower == "content-length":
+            length = value
+        elif lower == "transfer-encoding":
+            chunked = value
+        headers.setdefault(name, value)
+    if method == "HEAD" or status < 200 or status in (204, 304):
+        return status, headers, cookies, b""
+    if chunked is not None and "chunked" in chunked.lower():
+        return status, headers, cookies, dechunk(rest)
+    if length is not None:
+        if not (length.isascii() and length.isdigit()):
+            raise BadResponse(f"bad Content-Length {length[:40]!r}")
+        if len(rest) < int(length):
+            raise BadResponse(f"truncated body: {len(rest)} of {length} bytes")
+        return status, headers, cookies, rest[: int(length)]
+    return status, headers, cookies, rest  # delimited by the end of the connection
+
+
+def dechunk(raw: bytes) -> bytes:
+    """The body of a chunked transfer-encoding (chunk extensions and trailers ignored)."""
+    parts: list[bytes] = []
+    position = 0
+    while True:
+        end = raw.find(b"\r\n", position)
+        size_text = raw[position:end].split(b";", 1)[0].strip() if end >= 0 else b""
+        if not CHUNK_SIZE.fullmatch(size_text):
+            raise BadResponse(f"bad or missing chunk size at byte {position}")
+        size = int(size_text, 16)
+        if size == 0:
+            return b"".join(parts)
+        start = end + 2
+        if raw[start + size : start + size + 2] != b"\r\n":
+            raise BadResponse(f"truncated chunk of {size} bytes at byte {start}")
+        parts.append(raw[start : start + size])
+        position = start + size + 2
+
+
+class Session:
+    """An HTTP/1.1 client with cookies, like one browser tab. One connection per request, closed by
+    the server after its response (gunicorn's sync workers answer every request with
+    `Connection: close`). On a plain socket rather than http.client, whose header parsing
+    (email.parser) and buffered reads were a third or more of the load generator's CPU per
+    request: CPU taken from the server under test on the same machine."""
+
+    def __init__(self, port: int, cookies: dict[str, str] | None = None, timeout: float = 30.0) -> None:
         self.port = port
+        self.timeout = timeout
         self.cookies: dict[str, str] = dict(cookies or {})
-        self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
 
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
     ) -> tuple[int, bytes, dict[str, str]]:
-        headers = dict(headers or {})
+        """Send one request and read its response to the end. Raises OSError (connection, timeout)
+        or BadResponse."""
+        # The same request headers as http.client sends, and `Connection: close`.
+        lines = [
+            f"{method} {urllib.parse.quote(path, safe='/?=&+%')} HTTP/1.1",
+            f"Host: {HOST}:{self.port}",
+            "Accept-Encoding: identity",
+            "Connection: close",
+        ]
+        if body is not None or method in ("POST", "PUT", "PATCH"):
+            lines.append(f"Content-Length: {len(body or b'')}")
+        lines.extend(f"{name}: {value}" for name, value in (headers or {}).items())
         if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        try:
-            self.connection.request(method, urllib.parse.quote(path, safe="/?=&+%"), body=body, headers=headers)
-            response = self.connection.getresponse()
-            data = response.read()
-        except (OSError, http.client.HTTPException):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
-            raise
-        for value in response.headers.get_all("Set-Cookie") or []:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        message = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+        # A plain socket, not socket.create_connection: HOST is an address, nothing to resolve.
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(self.timeout)
+            sock.connect((HOST, self.port))
+            sock.sendall(message)
+            chunks: list[bytes] = []
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        status, response_headers, cookies, data = parse_response(b"".join(chunks), method)
+        for value in cookies:
             name, _, rest = value.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, data, dict(response.headers)
+        return status, data, response_headers
 
     def login(self, username: str) -> None:
         status, html, _headers = self.request("GET", "/accounts/login/")
@@ -485,8 +568,8 @@ def client_loop(
         started = time.perf_counter()
         try:
             status, payload, _h = session.request(method, path, body, headers)
-        except (OSError, http.client.HTTPException) as error:
-            results.record(kind, time.perf_counter() - started, False, f"{path}: {error.__class__.__name__}")
+        except (OSError, BadResponse) as error:
+            results.record(kind, time.perf_counter() - started, False, f"{path}: {error.__class__.__name__}: {error}")
             continue
         elapsed = time.perf_counter() - started
         # A support of one's own or an already supported proposal is a 400 with a message: a clear answer.
@@ -698,7 +781,6 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 session.request("GET", "/proposals/")  # the CSRF cookie, as a browser gets it from any page
             cookies.append(dict(session.cookies))
-            session.connection.close()
         backends = postgres_backends()
         from django.db import connections
 
