@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from kenes import pagecache
 from kenes.drafts.models import Article, Document, Version, can_see_unpublished
 from kenes.nlp.documents import similarity, word_diff, word_set
+from kenes.prepared import Prepared
 from kenes.proposals.models import Proposal, ProposalChange
 from kenes.translated import LANGS
 
@@ -41,10 +42,24 @@ def get_document_for_user(user: Any, slug: str) -> Document:
     return document
 
 
+def version_lookup(unpublished: bool) -> Prepared[Version]:
+    def build(document_slug: str, name: str) -> Any:
+        versions = Version.objects.all() if unpublished else Version.objects.published()
+        return versions.select_related("document").filter(document__slug=document_slug, name=name)
+
+    return Prepared(Version, build, "text", "text")
+
+
+# Every article page looks its version up: compiled once (kenes.prepared).
+VERSION_LOOKUPS = {unpublished: version_lookup(unpublished) for unpublished in (False, True)}
+
+
 def get_version_for_user(user: Any, document_slug: str, name: str) -> Version:
-    """A published version; staff and admins also get unpublished ones."""
-    versions = Version.objects.visible_to(user).select_related("document")
-    return get_object_or_404(versions, document__slug=document_slug, name=name)
+    """A published version; staff and admins also get unpublished ones (Version.objects.visible_to)."""
+    version = VERSION_LOOKUPS[can_see_unpublished(user)].first(document_slug, name)
+    if version is None:
+        raise Http404
+    return version
 
 
 def get_article_for_user(user: Any, version: Version, number: int, sub_number: int = 0) -> Article:
