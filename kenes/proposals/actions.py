@@ -41,6 +41,7 @@ from kenes.proposals.models import (
     Status,
     Support,
     generate_receipt_code,
+    taken_receipt_codes,
 )
 from kenes.proposals.tasks import analyse_proposal
 from kenes.regions import REGION_SLUGS
@@ -182,7 +183,12 @@ def lock_receipt_log(using: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECEIPT_LOG_LOCK])
 
 
-def assign_receipt_codes(proposals: Sequence[Proposal]) -> None:
+# Codes checked per query: two placeholders each (proposals and log entries), well below the
+# parameter limits of SQLite and PostgreSQL for any import batch size.
+CODES_PER_QUERY = 500
+
+
+def assign_receipt_codes(proposals: Sequence[Proposal], using: str) -> None:
     """Fresh codes, unique among proposals and log entries (also those of deleted proposals)."""
     pending = list(proposals)
     taken: set[str] = set()
@@ -193,8 +199,10 @@ def assign_receipt_codes(proposals: Sequence[Proposal]) -> None:
             while code in taken or code in codes:
                 code = generate_receipt_code()
             codes[code] = proposal
-        clashes = set(Proposal.objects.filter(receipt_code__in=list(codes)).values_list("receipt_code", flat=True))
-        clashes |= set(ReceiptEntry.objects.filter(receipt_code__in=list(codes)).values_list("receipt_code", flat=True))
+        candidates = list(codes)
+        clashes: set[str] = set()
+        for start in range(0, len(candidates), CODES_PER_QUERY):
+            clashes |= taken_receipt_codes(candidates[start : start + CODES_PER_QUERY], using)
         pending = []
         for code, proposal in codes.items():
             if code in clashes:
@@ -204,12 +212,10 @@ def assign_receipt_codes(proposals: Sequence[Proposal]) -> None:
                 taken.add(code)
 
 
-def append_receipt_entries(proposals: Sequence[Proposal]) -> list[ReceiptEntry]:
+def append_receipt_entries(proposals: Sequence[Proposal], using: str) -> list[ReceiptEntry]:
     """Append one chained entry per saved proposal, in order. Call inside a transaction after
     `lock_receipt_log`."""
-    last = ReceiptEntry.objects.order_by("-seq").only("seq", "entry_hash").first()
-    seq = last.seq if last else 0
-    prev_hash = last.entry_hash if last else ReceiptEntry.GENESIS
+    seq, prev_hash = ReceiptEntry.last_link(using) or (0, ReceiptEntry.GENESIS)
     logged_at = timezone.now().astimezone(UTC)
     stamp = logged_at.isoformat()
     entries = []
@@ -222,16 +228,23 @@ def append_receipt_entries(proposals: Sequence[Proposal]) -> list[ReceiptEntry]:
             prev_hash=prev_hash, entry_hash=entry_hash, created_at=logged_at,
         ))
         prev_hash = entry_hash
-    return ReceiptEntry.objects.bulk_create(entries)
+    return ReceiptEntry.objects.using(using).bulk_create(entries)
 
 
 # ---------------------------------------------------------------- submission
 
 
 def existing_for_source(source: str, source_id: str) -> Proposal | None:
+    """The stored proposal with this (source, source_id), with its version, document and article
+    (what a receipt answer shows), marked `already_present`; None if there is none."""
     if not source_id:
         return None
-    proposal = Proposal.objects.from_source(source, [source_id]).order_by().first()
+    # Nearly every submission with an id is new: a plain query for the id first, the proposal
+    # itself only when there is one.
+    pk = Proposal.objects.id_from_source(source, source_id)
+    if pk is None:
+        return None
+    proposal = Proposal.objects.select_related("version__document", "article").filter(pk=pk).first()
     if proposal is not None:
         proposal.already_present = True  # type: ignore[attr-defined]
     return proposal
@@ -270,9 +283,9 @@ def submit_proposal(
     try:
         with transaction.atomic(using=using):
             lock_receipt_log(using)
-            assign_receipt_codes([proposal])
-            proposal.save(force_insert=True)
-            append_receipt_entries([proposal])
+            assign_receipt_codes([proposal], using)
+            proposal.save(force_insert=True, using=using)
+            append_receipt_entries([proposal], using)
     except IntegrityError:
         # Another request stored the same (source, source_id) a moment ago.
         existing = existing_for_source(source, source_id)
@@ -320,9 +333,9 @@ def create_proposals(*, proposals: Sequence[Proposal]) -> BatchResult:
             if proposal.source_id:
                 present.add(key)
             fresh.append(proposal)
-        assign_receipt_codes(fresh)
-        created = Proposal.objects.bulk_create(fresh)
-        append_receipt_entries(created)
+        assign_receipt_codes(fresh, using)
+        created = Proposal.objects.using(using).bulk_create(fresh)
+        append_receipt_entries(created, using)
     return BatchResult(created=created, already_present=skipped)
 
 

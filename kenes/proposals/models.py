@@ -140,6 +140,23 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         the partial unique index on (source, source_id)."""
         return self.filter(~models.Q(source_id=""), source=source, source_id__in=source_ids)
 
+    def id_from_source(self, source: str, source_id: str) -> int | None:
+        """The id of the proposal with this id of one source, or None. Every submission with an id
+        (every API submission with a `client_id`) asks this, and nearly always finds nothing: plain
+        SQL, since compiling the ORM query cost several times the query itself."""
+        connection = connections[self.db]
+        name = connection.ops.quote_name
+        meta = self.model._meta
+        # source_id <> '' lets the database use the partial unique index on (source, source_id).
+        sql = (
+            f"SELECT {name(meta.pk.column)} FROM {name(meta.db_table)}"  # noqa: S608  (names from the model, quoted)
+            f" WHERE {name('source')} = %s AND {name('source_id')} = %s AND {name('source_id')} <> ''"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [source, source_id])
+            row = cursor.fetchone()
+        return None if row is None else int(row[0])
+
     def search(self, query: str) -> ProposalQuerySet:
         """Full-text search over `search_text`: every query term must match (words as a prefix of
         an indexed term, numbers exactly). FTS5 on SQLite; on PostgreSQL the stored, GIN-indexed
@@ -362,6 +379,7 @@ class Support(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
     created_at = models.DateTimeField(auto_now_add=True)
 
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="support_once_per_user")]
 
@@ -411,7 +429,39 @@ class ReceiptEntry(models.Model):
         payload = f"{seq}|{receipt_code}|{content_hash}|{prev_hash}|{created_at}"
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
+    @classmethod
+    def last_link(cls, using: str) -> tuple[int, str] | None:
+        """The (seq, entry_hash) of the log's last entry, or None for an empty log: read on every
+        submission (after `lock_receipt_log`), so plain SQL rather than a compiled ORM query."""
+        connection = connections[using]
+        name = connection.ops.quote_name
+        sql = (
+            f"SELECT {name('seq')}, {name('entry_hash')} FROM {name(cls._meta.db_table)}"  # noqa: S608
+            f" ORDER BY {name('seq')} DESC LIMIT 1"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
     def expected_hash(self) -> str:
         return self.compute_entry_hash(
             self.seq, self.receipt_code, self.content_hash, self.prev_hash, self.created_at.astimezone(UTC).isoformat(),
         )
+
+
+def taken_receipt_codes(codes: list[str], using: str) -> set[str]:
+    """Which of these receipt codes a proposal or a log entry (also one of a deleted proposal)
+    already has: one plain query over both tables, read on every submission."""
+    if not codes:
+        return set()
+    connection = connections[using]
+    name = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(codes))
+    sql = " UNION ALL ".join(
+        f"SELECT {name('receipt_code')} FROM {name(model._meta.db_table)} WHERE {name('receipt_code')} IN ({marks})"  # noqa: S608
+        for model in (Proposal, ReceiptEntry)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*codes, *codes])
+        return {row[0] for row in cursor.fetchall()}
