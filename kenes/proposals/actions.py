@@ -24,7 +24,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -357,13 +356,16 @@ def support_proposal(*, proposal: Proposal, user: Any) -> bool:
         raise InvalidProposal(_("This proposal is hidden and cannot be supported."))
     if not proposal.version.is_open():
         raise SubmissionClosed(_("Supports are accepted only during the consultation.") + " " + window_text(proposal.version))
+    using = router.db_for_write(Support)
     try:
-        with transaction.atomic():
-            Support.objects.create(proposal=proposal, user=user)
-            Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
-    except IntegrityError:
+        # The support and the count change together; the count comes back from the update.
+        with transaction.atomic(using=using):
+            count = Support.objects.using(using).add(proposal_id=proposal.pk, user_id=user.pk)
+    except IntegrityError:  # the proposal or the user was deleted meanwhile (foreign keys)
         return False
-    proposal.refresh_from_db(fields=["support_count"])
+    if count is None:  # this user already supports it
+        return False
+    proposal.support_count = count
     return True
 
 

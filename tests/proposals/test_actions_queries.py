@@ -1,5 +1,6 @@
-"""The queries of a submission's receipt (codes, log), counted so that a cut cannot silently come
-back; and the plain-SQL helpers keep the guarantees of the ORM code they replaced."""
+"""The queries of the two write paths every visitor can take, counted: a submission's receipt
+(codes, log) and a support, so that a cut cannot silently come back; and the plain-SQL helpers
+keep the guarantees of the ORM code they replaced."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from kenes.proposals import actions
-from kenes.proposals.actions import create_proposals, prepare_proposal
-from kenes.proposals.models import Proposal, ReceiptEntry, taken_receipt_codes
+from kenes.proposals.actions import create_proposals, prepare_proposal, support_proposal
+from kenes.proposals.models import Proposal, ReceiptEntry, Support, taken_receipt_codes
 from kenes.proposals.verify import check_log
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,60 @@ def statements(queries: CaptureQueriesContext) -> list[str]:
         q["sql"] for q in queries.captured_queries
         if not q["sql"].upper().startswith(control) and "pg_advisory_xact_lock" not in q["sql"]
     ]
+
+
+# ---------------------------------------------------------------- supports
+
+
+def test_a_support_is_one_insert_and_one_counting_update(submit: Any, users: dict[str, Any]) -> None:
+    proposal = submit()
+    Proposal.objects.filter(pk=proposal.pk).update(support_count=4)  # counted elsewhere meanwhile
+    with CaptureQueriesContext(connection) as queries:
+        assert support_proposal(proposal=proposal, user=users["citizen2"]) is True
+    run = statements(queries)
+    assert len(run) == 2, run
+    assert run[0].startswith('INSERT INTO "proposals_support"')
+    assert run[1].startswith('UPDATE "proposals_proposal"') and "RETURNING" in run[1]
+    assert proposal.support_count == 5  # the count the update returned, no re-read
+    assert Support.objects.filter(proposal=proposal, user=users["citizen2"]).exists()
+
+
+def test_a_second_support_writes_nothing(submit: Any, users: dict[str, Any]) -> None:
+    proposal = submit()
+    assert support_proposal(proposal=proposal, user=users["citizen2"]) is True
+    with CaptureQueriesContext(connection) as queries:
+        assert support_proposal(proposal=proposal, user=users["citizen2"]) is False
+    run = statements(queries)
+    assert len(run) == 1 and run[0].startswith('INSERT INTO "proposals_support"'), run  # nothing inserted
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1 and Support.objects.count() == 1
+
+
+def test_a_support_without_returning(submit: Any, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An SQLite before 3.35 has no RETURNING: the count is read back."""
+    proposal = submit()
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)  # after the ORM's insert
+    assert support_proposal(proposal=proposal, user=users["citizen2"]) is True
+    with CaptureQueriesContext(connection) as queries:
+        assert support_proposal(proposal=proposal, user=users["analyst"]) is True
+    run = statements(queries)
+    assert len(run) == 3 and "RETURNING" not in run[1] and run[2].startswith("SELECT"), run
+    assert support_proposal(proposal=proposal, user=users["analyst"]) is False
+    assert proposal.support_count == 2
+    proposal.refresh_from_db()
+    assert proposal.support_count == 2
+
+
+def test_the_support_view_does_not_read_the_count_back(client: Any, users: dict[str, Any], submit: Any) -> None:
+    proposal = submit()
+    client.force_login(users["citizen2"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("proposals:support", args=[proposal.receipt_code]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and ">1 " in response.content.decode()
+    run = statements(queries)
+    update = next(n for n, sql in enumerate(run) if sql.startswith('UPDATE "proposals_proposal"'))
+    assert run[update - 1].startswith('INSERT INTO "proposals_support"')
+    assert not any('FROM "proposals_proposal"' in sql for sql in run[update + 1 :]), run
 
 
 # ---------------------------------------------------------------- receipt codes and the log
