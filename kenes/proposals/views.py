@@ -28,7 +28,7 @@ from kenes.nlp.pii import find_personal_data
 from kenes.prepared import Prepared
 from kenes.proposals import actions
 from kenes.proposals.forms import AnswerForm, FilterForm, HideForm, ProposalForm, ReceiptLookupForm, UnhideForm
-from kenes.proposals.models import Proposal, ProposalChange, ReceiptEntry, normalize_receipt_code
+from kenes.proposals.models import Proposal, ProposalChange, ReceiptEntry, Support, normalize_receipt_code
 from kenes.ratelimit import ratelimit
 
 PAGE_SIZE = 20
@@ -70,6 +70,17 @@ def proposal_lookup(page: bool, scope: str) -> Prepared[Proposal]:
     return Prepared(Proposal, build, "text", *(["number"] if scope == "own" else []))
 
 
+# A receipt's page: its log entry, and the proposal's status, link and content hash (its article's
+# label), not its version nor the long texts; both compiled once.
+RECEIPT_ENTRY = Prepared(ReceiptEntry, lambda code: ReceiptEntry.objects.filter(receipt_code=code), "text")
+RECEIPT_PROPOSAL = Prepared(
+    Proposal, lambda pk: Proposal.objects.select_related("article").defer(*LIST_UNUSED_COLUMNS).filter(pk=pk), "number"
+)
+# Whether the viewer of a proposal's page supports it.
+SUPPORT_OF = Prepared(
+    Support, lambda proposal_id, user_id: Support.objects.filter(proposal_id=proposal_id, user_id=user_id).only("id"),
+    "number", "number",
+)
 PROPOSAL_LOOKUPS = {(page, scope): proposal_lookup(page, scope) for page in (True, False) for scope in ("all", "public", "own")}
 
 
@@ -186,7 +197,7 @@ def proposal_detail(request: HttpRequest, code: str) -> HttpResponse:
         "is_author": proposal.is_author(user),
         "can_moderate": can_moderate(user),
         "can_answer": actions.can_answer(user),
-        "supported": bool(user.is_authenticated and proposal.supports.filter(user=user).exists()),
+        "supported": bool(user.is_authenticated and SUPPORT_OF.first(proposal.pk, user.pk) is not None),
     }
     if context["can_moderate"] or context["can_answer"]:
         context["changes"] = list(ProposalChange.objects.filter(proposal=proposal).select_related("user"))
@@ -269,13 +280,11 @@ def receipt_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     if canonical != code:
         return redirect("proposals:receipt", code=canonical)
-    entry = ReceiptEntry.objects.filter(receipt_code=canonical).first()
+    entry = RECEIPT_ENTRY.first(canonical)
     if entry is None:
         return TemplateResponse(request, "proposals/receiptentry_detail.html", {"code": canonical, "entry": None},
                                 status=404)
-    # The page shows the proposal's status and link and checks its content hash (its article's
-    # label): not its version, nor the long texts.
-    proposal = Proposal.objects.select_related("article").defer(*LIST_UNUSED_COLUMNS).filter(pk=entry.proposal_id).first()
+    proposal = RECEIPT_PROPOSAL.first(entry.proposal_id)
     context = {
         "code": canonical,
         "entry": entry,
