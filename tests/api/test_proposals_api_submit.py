@@ -23,8 +23,9 @@ URL = "/api/v1/proposals"
 PHONE_TEXT = "Позвоните мне: +7 701 234 56 78, почта aigul.s@mail.kz. Статью 1 нужно изменить."
 
 
-def post(api: Any, payload: dict[str, Any], token: str) -> Any:
-    return api.post(URL, json.dumps(payload), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+def post(api: Any, payload: dict[str, Any], token: str, **extra: Any) -> Any:
+    return api.post(URL, json.dumps(payload), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
+                    **extra)
 
 
 def fresh_answer(receipt_code: str, *, created: bool) -> bytes:
@@ -142,3 +143,14 @@ def test_queries_of_a_repeated_client_id(api: Any, draft: Any, users: Any, token
     assert len(run) == 4, run  # token and user, the open version, the client id, the stored proposal
     assert 'JOIN "drafts_document"' in run[3] and 'JOIN "drafts_article"' in run[3]  # all the answer shows
     assert not any(sql.startswith(("INSERT", "UPDATE")) for sql in run)
+
+
+def test_unpublished_targets_are_not_found(api: Any, draft: Any, users: Any, token_for: Any) -> None:
+    token = token_for(users["citizen"])
+    article = draft.articles.get(number=1)
+    draft.is_published = False
+    draft.save(update_fields=["is_published"])
+    for payload, detail in (({"article": article.pk}, "No such article."), ({"version": draft.pk}, "No such published version.")):
+        response = post(api, {"text": "Текст.", **payload}, token, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 404 and response.json()["detail"] == detail, response.content
+    assert Proposal.objects.count() == 0
