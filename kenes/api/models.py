@@ -8,10 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import connections, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kenes.prepared import Prepared
 
 TOKEN_PREFIX = "kns_"  # noqa: S105 (a public marker, not a secret)
 LAST_USE_PRECISION = timedelta(seconds=60)  # last_used_at is written at most once a minute
@@ -57,38 +58,16 @@ class ApiToken(models.Model):
     @classmethod
     def user_for(cls, plain: str) -> Any | None:
         """The active user holding the token `plain` (not revoked), or None; records when it was
-        last used, at most once a minute.
-
-        Every API write authenticates here, so this is one plain query rather than the ORM's (whose
-        compilation of the token with its user cost several times the query): the user's row as
-        Django's ModelBackend loads it (see kenes.accounts.backends), under the conditions of
-        `active()`, with two columns of the token: its id, and whether its last use is more than a
-        minute ago (compared in the database, as a filter on last_used_at would be)."""
+        last used, at most once a minute."""
         if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
             return None
-        user_model = get_user_model()
-        manager = user_model._default_manager
-        connection = connections[manager.db]
-        name = connection.ops.quote_name
-        user_meta, token_meta = user_model._meta, cls._meta
-        last_used = f"t.{name('last_used_at')}"
-        sql = (
-            f"SELECT u.*, t.{name(token_meta.pk.column)} AS api_token_id,"  # noqa: S608  (names from the models, quoted)
-            f" ({last_used} IS NULL OR {last_used} < %s) AS api_token_stale"
-            f" FROM {name(token_meta.db_table)} t"
-            f" JOIN {name(user_meta.db_table)} u ON u.{name(user_meta.pk.column)} = t.{name('user_id')}"
-            f" WHERE t.{name('token_hash')} = %s AND t.{name('revoked_at')} IS NULL AND u.{name('is_active')} = %s"
-        )
-        now = timezone.now()
-        stale_before = connection.ops.adapt_datetimefield_value(now - LAST_USE_PRECISION)
-        user = next(iter(manager.raw(sql, [stale_before, hash_token(plain), True])), None)
-        if user is None:
+        token = ACTIVE_TOKEN.first(hash_token(plain))
+        if token is None:
             return None
-        # The two token columns are not the user's: take them off the user object.
-        token_id = user.__dict__.pop("api_token_id")
-        if user.__dict__.pop("api_token_stale"):
-            cls.objects.filter(pk=token_id).update(last_used_at=now)
-        return user
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USE_PRECISION:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user
 
     @property
     def is_active(self) -> bool:
@@ -98,3 +77,13 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+# A token by its hash, with its user loaded from the same row (all the user's columns, as Django's
+# ModelBackend loads a user): every API write authenticates, so the query is compiled once per
+# process (kenes.prepared: compiling the token with its user cost several times running it).
+ACTIVE_TOKEN = Prepared(
+    ApiToken,
+    lambda token_hash: ApiToken.objects.active().select_related("user").filter(token_hash=token_hash).order_by(),
+    "text",
+)
