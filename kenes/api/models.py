@@ -79,11 +79,13 @@ class ApiToken(models.Model):
             self.save(update_fields=["revoked_at"])
 
 
-# A token by its hash, with its user loaded from the same row (all the user's columns, as Django's
-# ModelBackend loads a user): every API write authenticates, so the query is compiled once per
-# process (kenes.prepared: compiling the token with its user cost several times running it).
+# A token by its hash (of its own columns only those user_for reads), with its user loaded from the
+# same row (all the user's columns, as Django's ModelBackend loads a user): every API write
+# authenticates, so the query is compiled once per process (kenes.prepared: compiling the token
+# with its user cost several times running it).
 ACTIVE_TOKEN = Prepared(
     ApiToken,
-    lambda token_hash: ApiToken.objects.active().select_related("user").filter(token_hash=token_hash).order_by(),
+    lambda token_hash: ApiToken.objects.active().select_related("user").only("last_used_at", "user")
+    .filter(token_hash=token_hash).order_by(),
     "text",
 )

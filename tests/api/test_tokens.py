@@ -70,6 +70,8 @@ def test_token_lookup_is_one_query_and_loads_the_user_as_the_backend_does(users:
     with CaptureQueriesContext(connection) as queries:
         user = ApiToken.user_for(plain)
     assert len(queries.captured_queries) == 1
+    sql = queries.captured_queries[0]["sql"]
+    assert '"accounts_user"."password"' in sql and '"api_apitoken"."name"' not in sql  # the token's used columns only
     by_backend = ModelBackend().get_user(citizen.pk)
     assert type(user) is type(by_backend)
     fields = [field.attname for field in type(user)._meta.concrete_fields]
