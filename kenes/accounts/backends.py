@@ -24,7 +24,7 @@ USER_BY_PK = Prepared(User, lambda pk: User._default_manager.filter(pk=pk), "num
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id: Any) -> Any:
         try:
-            pk = User._meta.pk.to_python(user_id)  # type: ignore[union-attr]
+            pk = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
         if pk is None:
