@@ -4,7 +4,7 @@ PostgreSQL and the demo's proposals, many concurrent clients, bounded in time an
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kenes_load \\
         python -m bench.load [--proposals 100000] [--clients 50] [--duration 60] [--max-requests 100000]
                              [--workers N] [--threads 1] [--client-processes 2] [--think-ms 0]
-                             [--reuse] [--prepare-only]
+                             [--server-times] [--reuse] [--prepare-only]
 
 - The database name must contain "load" or "bench" (it is created when missing). The demo is
   loaded with `kenes load_demo --reset --proposals N` unless --reuse finds that many already.
@@ -23,9 +23,10 @@ PostgreSQL and the demo's proposals, many concurrent clients, bounded in time an
   and `kenes verify-log` must pass.
 - Where the CPU went in the measured window: the server (gunicorn master and workers, recycled
   workers included), the PostgreSQL backends of the load database, the client processes, and the
-  whole machine (other users of a shared machine show up as "other"). Server-side time per kind
-  comes from gunicorn's access log (%(D)s, the same clock as %(M)s in microseconds), next to the
-  client-side figures.
+  whole machine (other users of a shared machine show up as "other"). With --server-times, the
+  time inside the server per kind, from gunicorn's access log (%(D)s, the same clock as %(M)s in
+  microseconds), next to the client-side figures; off by default, as in production (the access
+  log costs the server about 4% of its CPU; the proxy in front logs requests).
 
 Prints one JSON object on stdout (rps, p50/p95/p99 per kind, errors, checks); progress on stderr.
 Traffic goes to 127.0.0.1 only; the server is stopped at the end, whatever happens.
@@ -191,8 +192,9 @@ def server_config(env: dict[str, str]) -> dict[str, Any]:
     return {"workers": int(conf["workers"]), "threads": int(conf["threads"]), "worker_class": conf["worker_class"]}
 
 
-def start_server(port: int, env: dict[str, str], access_log: str) -> subprocess.Popen[bytes]:
-    """gunicorn with deploy/gunicorn.conf.py; workers and threads from env (KENES_WEB_*)."""
+def start_server(port: int, env: dict[str, str], access_log: str | None) -> subprocess.Popen[bytes]:
+    """gunicorn with deploy/gunicorn.conf.py; workers and threads from env (KENES_WEB_*); with an
+    access log of each request's kind and time when `access_log` names a file (--server-times)."""
     server_env = {
         **env,
         "KENES_BIND": f"{HOST}:{port}",
@@ -210,10 +212,7 @@ def start_server(port: int, env: dict[str, str], access_log: str) -> subprocess.
             "gunicorn",
             "-c",
             "deploy/gunicorn.conf.py",
-            "--access-logfile",
-            access_log,
-            "--access-logformat",
-            ACCESS_LOG_FORMAT,
+            *(["--access-logfile", access_log, "--access-logformat", ACCESS_LOG_FORMAT] if access_log else []),
             "kenes.wsgi:application",
         ],
         cwd=ROOT,
@@ -742,6 +741,11 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         help="a second scenario: pause about this long between a client's requests",
     )
+    parser.add_argument(
+        "--server-times",
+        action="store_true",
+        help="gunicorn's access log on, for the time inside the server per kind (costs the server ~4%% CPU)",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the data when it has enough proposals")
     parser.add_argument("--prepare-only", action="store_true", help="load the data, then stop")
     args = parser.parse_args(argv)
@@ -765,7 +769,9 @@ def main(argv: list[str] | None = None) -> int:
         server_env["KENES_WEB_WORKERS"] = str(workers)
     if threads:
         server_env["KENES_WEB_THREADS"] = str(threads)
-    access_log = tempfile.NamedTemporaryFile(prefix="kenes-load-access-", suffix=".log", delete=False).name
+    access_log = None
+    if args.server_times:
+        access_log = tempfile.NamedTemporaryFile(prefix="kenes-load-access-", suffix=".log", delete=False).name
     config = server_config(server_env)
     server = start_server(port, server_env, access_log)
     log(f"gunicorn: {config} on {HOST}:{port}; {args.clients} clients in {args.client_processes} processes")
@@ -787,7 +793,8 @@ def main(argv: list[str] | None = None) -> int:
         connections.close_all()  # nothing shared with the forked client processes
 
         def on_start() -> None:
-            open(access_log, "w").close()  # from here on, only measured requests (gunicorn appends)
+            if access_log:
+                open(access_log, "w").close()  # from here on, only measured requests (gunicorn appends)
             snapshots.append(CpuSnapshot.take(server.pid, backends))
 
         results, wall, client_cpu = run_clients(
@@ -806,8 +813,10 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(len(t) for t in results.times.values())
     kinds = {kind: summarise(t) for kind, t in sorted(results.times.items())}
     baseline = kinds.get("baseline_health", {}).get("p95_ms") or 0.0
-    on_server = server_times(access_log)
-    os.unlink(access_log)
+    on_server: dict[str, list[float]] = {}
+    if access_log:
+        on_server = server_times(access_log)
+        os.unlink(access_log)
     for kind, figures in kinds.items():
         figures["p95_vs_health"] = round(figures["p95_ms"] / baseline, 2) if baseline else None
         if on_server.get(kind):

@@ -36,7 +36,10 @@ max_requests_jitter = 2000
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
-accesslog = os.environ.get("KENES_ACCESS_LOG", "-")
+# Off by default: the proxy in front logs every request with its time ($upstream_response_time in
+# nginx; docs/deploy.md); gunicorn's own access log cost ~4% of the server's CPU under load.
+# KENES_ACCESS_LOG=- writes it to stdout (e.g. with no logging proxy), or to a file.
+accesslog = os.environ.get("KENES_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("KENES_LOG_LEVEL", "warning").lower()
 forwarded_allow_ips = os.environ.get("KENES_FORWARDED_ALLOW_IPS", "127.0.0.1")

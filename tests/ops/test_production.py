@@ -152,3 +152,20 @@ def test_templates_carry_no_inline_script(path: Path) -> None:
     """script-src 'self': inline <script>, on…= handlers, hx-on and javascript: URLs would not run."""
     found = INLINE_CODE.findall(path.read_text(encoding="utf-8"))
     assert not found, f"{path.name}: {found}"
+
+
+@pytest.mark.parametrize(
+    ("environ", "workers", "accesslog"),
+    [({}, os.cpu_count() or 1, None), ({"KENES_WEB_WORKERS": "3", "KENES_ACCESS_LOG": "-"}, 3, "-")],
+)
+def test_gunicorn_settings(monkeypatch: Any, environ: dict[str, str], workers: int, accesslog: str | None) -> None:
+    """One sync worker per core; gunicorn's access log only when asked for (the proxy logs)."""
+    import runpy
+
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # the conf sets defaults in os.environ
+    for name in ("KENES_WEB_WORKERS", "KENES_WEB_THREADS", "KENES_ACCESS_LOG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"))
+    assert conf["workers"] == workers and conf["worker_class"] == "sync" and conf["accesslog"] == accesslog
