@@ -286,14 +286,20 @@ def get_receipt(request: HttpRequest, code: str) -> dict[str, Any]:
 # A submission's article or version by id, with what the answer shows (the version's document),
 # compiled once per process (kenes.prepared: compiling cost several times running the query).
 # Without ordering: an id finds one row at most, and the models' default ordering (an article's
-# by its version, number and sub-number) would only add a sort and joins.
+# by its version, number and sub-number) would only add a sort and joins. Without the long texts
+# (articles' texts, versions' preambles): a submission never reads them.
+TARGET_UNUSED_COLUMNS = ("preamble_kk", "preamble_ru", "preamble_en")
 PUBLISHED_ARTICLE = Prepared(
     Article,
-    lambda pk: Article.objects.select_related("version__document").filter(pk=pk, version__is_published=True).order_by(),
+    lambda pk: Article.objects.select_related("version__document").filter(pk=pk, version__is_published=True)
+    .order_by().defer("text_kk", "text_ru", "text_en", *(f"version__{name}" for name in TARGET_UNUSED_COLUMNS)),
     "number",
 )
 PUBLISHED_VERSION = Prepared(
-    Version, lambda pk: Version.objects.published().select_related("document").filter(pk=pk).order_by(), "number",
+    Version,
+    lambda pk: Version.objects.published().select_related("document").filter(pk=pk).order_by()
+    .defer(*TARGET_UNUSED_COLUMNS),
+    "number",
 )
 
 

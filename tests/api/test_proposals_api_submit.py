@@ -63,8 +63,12 @@ def test_answer_is_the_stored_proposal(api: Any, draft: Any, users: Any, token_f
         payload["article"] = inserted.pk
     elif target == "version":
         payload["version"] = draft.pk
-    response = post(api, payload, token_for(users["citizen"]))
+    token = token_for(users["citizen"])
+    with CaptureQueriesContext(connection) as queries:
+        response = post(api, payload, token)
     assert response.status_code == 201, response.content
+    # One read of the target; none later for a field it was loaded without.
+    assert sum('FROM "drafts_' in q["sql"] for q in queries.captured_queries) == 1
     code = response.json()["receipt_code"]
     assert response.content == fresh_answer(code, created=True)
     if target == "sub_article":
@@ -129,8 +133,9 @@ def test_queries_of_a_new_submission(api: Any, draft: Any, users: Any, token_for
     assert len(run) == len(expected), run
     for sql, parts in zip(run, expected, strict=True):
         assert all(part in sql for part in parts), (parts, sql)
-    # The article's query is by id: no ORDER BY (no sort, no join for the version's ordering).
-    assert "ORDER BY" not in run[1]
+    # The article's query is by id: no ORDER BY (no sort, no join for the version's ordering), and
+    # without the long texts a submission never reads.
+    assert "ORDER BY" not in run[1] and "text_kk" not in run[1] and "preamble" not in run[1]
 
 
 def test_queries_of_a_repeated_client_id(api: Any, draft: Any, users: Any, token_for: Any) -> None:
