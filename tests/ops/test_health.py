@@ -42,6 +42,26 @@ def test_health_ok(client: Any, settings: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_health_reads_only_the_active_tasks(client: Any, settings: Any) -> None:
+    """Finished tasks stay in the table until pruned: the probe counts the queued and running
+    ones through their partial indexes, whatever else the table holds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TASKS = TASKS_DB
+    for status in ("SUCCESSFUL", "SUCCESSFUL", "FAILED", "READY", "RUNNING"):
+        make_task(status, 30)
+    with CaptureQueriesContext(connection) as queries:
+        body = json.loads(client.get("/health/").content)
+    assert body["tasks"]["ready"] == 1 and body["tasks"]["running"] == 1
+    reads = [q["sql"] for q in queries.captured_queries if "dbtaskresult" in q["sql"]]
+    assert len(reads) == 2 and all("WHERE" in sql and '"status" =' in sql for sql in reads), reads
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "django_tasks_database_dbtaskresult")
+    assert "kenes_tasks_running_idx" in indexes
+
+
+@pytest.mark.django_db
 def test_health_reports_backlog_as_degraded_but_serving(client: Any, settings: Any) -> None:
     settings.TASKS = TASKS_DB
     settings.KENES_HEALTH_QUEUE_MAX_AGE = 60
