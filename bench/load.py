@@ -24,7 +24,8 @@ PostgreSQL and the demo's proposals, many concurrent clients, bounded in time an
   queued, and the next run starts with the queue emptied.
 - Where the CPU went in the measured window: the server (gunicorn master and workers, recycled
   workers included), the PostgreSQL backends of the load database, the client processes, and the
-  whole machine (other users of a shared machine show up as "other"). With --server-times, the
+  whole machine (other users of a shared machine show up as "other"), and the CPU time of a fixed
+  workload just before and after the run (host_probe_ms: the machine's own speed, which varies). With --server-times, the
   time inside the server per kind, from gunicorn's access log (%(D)s, the same clock as %(M)s in
   microseconds), next to the client-side figures; off by default, as in production (the access
   log costs the server about 4% of its CPU; the proxy in front logs requests).
@@ -705,6 +706,21 @@ def summarise(times: list[float]) -> dict[str, Any]:
     }
 
 
+def host_probe_ms() -> float:
+    """The median time of a fixed single-threaded Python workload (JSON and arithmetic, ~30 ms):
+    the machine's own speed at the moment, to tell a slower host from slower code when runs of
+    the same code differ (on a shared virtual machine they do, by a third and more)."""
+    payload = [{"n": n, "text": f"ұсыныс {n}", "tags": list(range(n % 7))} for n in range(2000)]
+    times = []
+    for _ in range(5):
+        started = time.process_time()
+        for _ in range(5):
+            json.loads(json.dumps(payload))
+            sum(n * n % 7 for n in range(20_000))
+        times.append(time.process_time() - started)
+    return round(sorted(times)[2] * 1000, 1)
+
+
 def check_receipts(receipts: list[str]) -> dict[str, Any]:
     from django.core.management import call_command
     from django.core.management.base import CommandError
@@ -804,6 +820,7 @@ def main(argv: list[str] | None = None) -> int:
                 open(access_log, "w").close()  # from here on, only measured requests (gunicorn appends)
             snapshots.append(CpuSnapshot.take(server.pid, backends))
 
+        probe_before = host_probe_ms()  # the server idles: the machine's own speed
         results, wall, client_cpu = run_clients(
             port, clients, cookies, data, args.client_processes, args.max_requests, args.think_ms, duration, on_start
         )
@@ -815,6 +832,7 @@ def main(argv: list[str] | None = None) -> int:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+    probe_after = host_probe_ms()
     log("checking receipts and the log …")
     checks = check_receipts(results.receipts)
     total = sum(len(t) for t in results.times.values())
@@ -850,6 +868,8 @@ def main(argv: list[str] | None = None) -> int:
         "client_cpu_seconds": round(client_cpu, 1),
         "cpu": cpu_split(snapshots[0], snapshots[1], client_cpu, total) if len(snapshots) == 2 else None,
         "load_average": [round(v, 2) for v in os.getloadavg()],
+        # A fixed workload's CPU time before and after the run: compare runs by it (host_probe_ms).
+        "host_probe_ms": [probe_before, probe_after],
         "kinds": kinds,
         "target_p95_ms": TARGET_P95_MS,
         "target_met": (bool(gated) and all(v < TARGET_P95_MS for v in gated.values())) if not args.think_ms else None,
