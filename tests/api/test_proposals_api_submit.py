@@ -16,6 +16,7 @@ from kenes.api.proposals import ProposalCreated, proposal_out, web_url
 from kenes.drafts.models import Article
 from kenes.proposals.actions import answer_proposal, support_proposal
 from kenes.proposals.models import Proposal, ProposalQuerySet, ReceiptEntry
+from tests.queries import statements
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +41,6 @@ def fresh_answer(receipt_code: str, *, created: bool) -> bytes:
     rendered = ninja_api.renderer.render(None, ProposalCreated.model_validate(body).model_dump(),  # type: ignore[arg-type]
                                          response_status=201 if created else 200)
     return rendered.encode() if isinstance(rendered, str) else bytes(rendered)
-
-
-def statements(queries: CaptureQueriesContext) -> list[str]:
-    """The statements that do the work: without transaction control (BEGIN, COMMIT and the
-    savepoints the test's own transaction turns atomic blocks into) and the receipt log's
-    PostgreSQL advisory lock, which SQLite does not need."""
-    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
-    return [
-        q["sql"] for q in queries.captured_queries
-        if not q["sql"].upper().startswith(control) and "pg_advisory_xact_lock" not in q["sql"]
-    ]
 
 
 @pytest.mark.parametrize("target", ["article", "sub_article", "version", "open_version"])

@@ -15,19 +15,9 @@ from kenes.proposals import actions
 from kenes.proposals.actions import create_proposals, prepare_proposal, support_proposal
 from kenes.proposals.models import Proposal, ReceiptEntry, Support, taken_receipt_codes
 from kenes.proposals.verify import check_log
+from tests.queries import statements
 
 pytestmark = pytest.mark.django_db
-
-
-def statements(queries: CaptureQueriesContext) -> list[str]:
-    """The statements that do the work: without transaction control (BEGIN, COMMIT and the
-    savepoints the test's own transaction turns atomic blocks into) and the receipt log's
-    PostgreSQL advisory lock, which SQLite does not need."""
-    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
-    return [
-        q["sql"] for q in queries.captured_queries
-        if not q["sql"].upper().startswith(control) and "pg_advisory_xact_lock" not in q["sql"]
-    ]
 
 
 # ---------------------------------------------------------------- supports
