@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from kenes.drafts.models import Article, Version
 from kenes.nlp.langid import detect
 from kenes.nlp.text import normalize, search_terms
+from kenes.prepared import Prepared
 from kenes.proposals.models import (
     ANSWER_STATUSES,
     Channel,
@@ -233,17 +234,24 @@ def append_receipt_entries(proposals: Sequence[Proposal], using: str) -> list[Re
 # ---------------------------------------------------------------- submission
 
 
+# A stored proposal by its id of one source, with its version, document and article (what a
+# receipt answer shows): every submission with an id asks, so compiled once (kenes.prepared).
+BY_SOURCE = Prepared(
+    Proposal,
+    lambda source, source_id: Proposal.objects.from_source(source, [source_id])
+    .select_related("version__document", "article")
+    .order_by(),
+    "text",
+    "text",
+)
+
+
 def existing_for_source(source: str, source_id: str) -> Proposal | None:
-    """The stored proposal with this (source, source_id), with its version, document and article
-    (what a receipt answer shows), marked `already_present`; None if there is none."""
+    """The stored proposal with this (source, source_id), marked `already_present`; None if there
+    is none."""
     if not source_id:
         return None
-    # Nearly every submission with an id is new: a plain query for the id first, the proposal
-    # itself only when there is one.
-    pk = Proposal.objects.id_from_source(source, source_id)
-    if pk is None:
-        return None
-    proposal = Proposal.objects.select_related("version__document", "article").filter(pk=pk).first()
+    proposal = BY_SOURCE.first(source, source_id)
     if proposal is not None:
         proposal.already_present = True  # type: ignore[attr-defined]
     return proposal

@@ -141,23 +141,6 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         the partial unique index on (source, source_id)."""
         return self.filter(~models.Q(source_id=""), source=source, source_id__in=source_ids)
 
-    def id_from_source(self, source: str, source_id: str) -> int | None:
-        """The id of the proposal with this id of one source, or None. Every submission with an id
-        (every API submission with a `client_id`) asks this, and nearly always finds nothing: plain
-        SQL, since compiling the ORM query cost several times the query itself."""
-        connection = connections[self.db]
-        name = connection.ops.quote_name
-        meta = self.model._meta
-        # source_id <> '' lets the database use the partial unique index on (source, source_id).
-        sql = (
-            f"SELECT {name(meta.pk.column)} FROM {name(meta.db_table)}"  # noqa: S608  (names from the model, quoted)
-            f" WHERE {name('source')} = %s AND {name('source_id')} = %s AND {name('source_id')} <> ''"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [source, source_id])
-            row = cursor.fetchone()
-        return None if row is None else int(row[0])
-
     def search(self, query: str) -> ProposalQuerySet:
         """Full-text search over `search_text`: every query term must match (words as a prefix of
         an indexed term, numbers exactly). FTS5 on SQLite; on PostgreSQL the stored, GIN-indexed

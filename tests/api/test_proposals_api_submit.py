@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from kenes.api.api import api as ninja_api
 from kenes.api.proposals import ProposalCreated, proposal_out, web_url
 from kenes.drafts.models import Article
-from kenes.proposals.actions import answer_proposal, support_proposal
-from kenes.proposals.models import Proposal, ProposalQuerySet, ReceiptEntry
+from kenes.proposals.actions import BY_SOURCE, answer_proposal, support_proposal
+from kenes.proposals.models import Proposal, ReceiptEntry
 from tests.queries import statements
 
 pytestmark = pytest.mark.django_db
@@ -89,14 +89,14 @@ def test_the_source_race_answers_with_the_stored_proposal(
     token = token_for(users["citizen"])
     payload = {"text": "Гонка запросов.", "client_id": "race-1"}
     first = post(api, payload, token)
-    real = ProposalQuerySet.id_from_source
+    real = BY_SOURCE.first
     calls: list[str] = []
 
-    def missed_once(self: ProposalQuerySet, source: str, source_id: str) -> int | None:
+    def missed_once(source: str, source_id: str) -> Proposal | None:
         calls.append(source_id)
-        return None if len(calls) == 1 else real(self, source, source_id)
+        return None if len(calls) == 1 else real(source, source_id)
 
-    monkeypatch.setattr(ProposalQuerySet, "id_from_source", missed_once)
+    monkeypatch.setattr(BY_SOURCE, "first", missed_once)
     again = post(api, payload, token)
     assert calls == ["race-1", "race-1"]
     assert again.status_code == 200 and again.content == fresh_answer(first.json()["receipt_code"], created=False)
@@ -114,7 +114,7 @@ def test_queries_of_a_new_submission(api: Any, draft: Any, users: Any, token_for
     expected = [
         ('FROM "api_apitoken"', 'JOIN "accounts_user"'),  # token and user, one plain query
         ('FROM "drafts_article"', 'JOIN "drafts_version"', 'JOIN "drafts_document"'),  # target
-        ('SELECT "id" FROM "proposals_proposal"', '"source_id" ='),  # the client id is new
+        ('FROM "proposals_proposal"', '"source_id" IN'),  # the client id is new
         ('FROM "proposals_proposal"', "UNION ALL", 'FROM "proposals_receiptentry"'),  # the code is free
         ('INSERT INTO "proposals_proposal"',),
         ('SELECT "seq", "entry_hash" FROM "proposals_receiptentry"',),  # the log's last link
@@ -135,8 +135,9 @@ def test_queries_of_a_repeated_client_id(api: Any, draft: Any, users: Any, token
     with CaptureQueriesContext(connection) as queries:
         assert post(api, payload, token).status_code == 200
     run = statements(queries)
-    assert len(run) == 4, run  # token and user, the open version, the client id, the stored proposal
-    assert 'JOIN "drafts_document"' in run[3] and 'JOIN "drafts_article"' in run[3]  # all the answer shows
+    assert len(run) == 3, run  # token and user, the open version, the stored proposal by its client id
+    assert '"source_id" IN' in run[2]
+    assert 'JOIN "drafts_document"' in run[2] and 'JOIN "drafts_article"' in run[2]  # all the answer shows
     assert not any(sql.startswith(("INSERT", "UPDATE")) for sql in run)
 
 
